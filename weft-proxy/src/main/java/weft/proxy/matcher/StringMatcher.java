@@ -180,7 +180,7 @@ public abstract sealed class StringMatcher {
 
     @Override
     public boolean matches(CharSequence v) {
-      return v != null && pattern.matches(v);
+      return v != null && pattern.matcher(v).matches();
     }
 
     @Override
