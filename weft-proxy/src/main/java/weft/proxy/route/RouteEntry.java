@@ -1,5 +1,7 @@
 package weft.proxy.route;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import java.util.List;
 import java.util.Set;
 
@@ -135,6 +137,30 @@ public final class RouteEntry {
   /** Route-config, virtual-host and route response header mutations, in Envoy's order. */
   public HeaderMutations responseHeaderMutations() {
     return responseHeaders;
+  }
+
+  /**
+   * Applies this route to the upstream request head in Envoy's {@code finalizeRequestHeaders}
+   * order: request header mutations, then a literal or header host rewrite, then the path rewrite,
+   * recording the path as received in {@code x-envoy-original-path} when {@code
+   * insertEnvoyOriginalPath} (the router's {@code suppress_envoy_headers} is off). {@code view}
+   * must read the request as received: the path and host are taken before they are changed.
+   * {@link #autoHostRewrite} is left to the router, which knows the chosen upstream host.
+   */
+  public void finalizeRequest(HttpRequest request, RouteRequest view, boolean insertEnvoyOriginalPath) {
+    String originalPath = request.uri();
+    String newPath = rewritePath(originalPath);
+    String newHost = rewrittenHost(view);
+    requestHeaders.apply(request.headers(), view);
+    if (newHost != null) {
+      request.headers().set(HttpHeaderNames.HOST, newHost);
+    }
+    if (newPath != null) {
+      if (insertEnvoyOriginalPath) {
+        request.headers().set("x-envoy-original-path", originalPath);
+      }
+      request.setUri(newPath);
+    }
   }
 
   /** Every cluster this route can name statically (not those from cluster_header). */

@@ -67,6 +67,25 @@ class RouteActionTest {
   }
 
   @Test
+  void finalizeRequestAppliesMutationsThenHostThenPathAndKeepsTheOriginalPath() {
+    RouteTable t = Yaml.routes("""
+        - match: {prefix: /api/}
+          route: {cluster: c, prefix_rewrite: /, host_rewrite_literal: backend.test}
+          request_headers_to_add: [{header: {key: x-seen-path, value: '%REQ(:path)%'}}]
+        """);
+    var request = new io.netty.handler.codec.http.DefaultHttpRequest(
+        io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET, "/api/x?y=1");
+    request.headers().set("host", "front.test").set("x-envoy-original-path", "/forged");
+    TestRequest view = new TestRequest("GET", "front.test", "/api/x?y=1", "http", request.headers(),
+        new java.net.InetSocketAddress("10.0.0.1", 1));
+    forward(t, view).entry().finalizeRequest(request, view, true);
+    assertThat(request.uri()).isEqualTo("/x?y=1");
+    assertThat(request.headers().get("host")).isEqualTo("backend.test");
+    assertThat(request.headers().getAll("x-envoy-original-path")).containsExactly("/api/x?y=1");
+    assertThat(request.headers().get("x-seen-path")).isEqualTo("/api/x?y=1");
+  }
+
+  @Test
   void noRewriteLeavesThePathAlone() {
     RouteTable t = Yaml.routes("- {match: {prefix: /}, route: {cluster: c}}");
     assertThat(forward(t, TestRequest.get("/a")).entry().rewritePath("/a")).isNull();
