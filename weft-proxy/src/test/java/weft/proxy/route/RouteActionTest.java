@@ -45,6 +45,9 @@ class RouteActionTest {
     "^(.*?)one(.*)$ | \\1two\\2 | /xxx/one/yyy/one/zzz | /xxx/two/yyy/one/zzz",
     "(?i)/xxx/ | /yyy/ | /aaa/XxX/bbb | /aaa/yyy/bbb",
     "one | a$b | /one?q=one | /a$b?q=one",
+    "(a)(b)(c)(d)(e)(f)(g)(h)(i)(j) | \\10 | /abcdefghij | /a0",
+    "x | \\\\ | /x | /\\",
+    "nomatch | y | /a?q | /a?q",
   })
   void regexRewriteSubstitutesInThePathAndKeepsTheQuery(String pattern, String subst, String path, String expected) {
     RouteTable t = Yaml.routes("- match: {prefix: /}\n  route:\n    cluster: c\n    regex_rewrite: {pattern: {regex: '"
