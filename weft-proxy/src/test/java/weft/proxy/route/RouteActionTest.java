@@ -116,6 +116,36 @@ class RouteActionTest {
   }
 
   @Test
+  void aWeightedClusterAddsItsOwnHeadersBeforeTheRoutesAndMayRewriteTheHost() {
+    RouteTable t = Yaml.routes("""
+        - match: {prefix: /}
+          request_headers_to_add: [{header: {key: x-by, value: route}, append_action: OVERWRITE_IF_EXISTS_OR_ADD}]
+          route:
+            weighted_clusters:
+              clusters:
+              - name: canary
+                weight: 1
+                host_rewrite_literal: canary.test
+                request_headers_to_add: [{header: {key: x-by, value: cluster}}, {header: {key: x-canary, value: '1'}}]
+                response_headers_to_add: [{header: {key: x-served-by, value: canary}}]
+              - {name: stable, weight: 1}
+        """);
+    TestRequest r = TestRequest.get("/");
+    RouteResult.Forward canary = (RouteResult.Forward) t.route(r, 0);
+    RouteResult.Forward stable = (RouteResult.Forward) t.route(r, 1);
+    assertThat(canary.cluster()).isEqualTo("canary");
+    canary.entry().requestHeaderMutations().apply(r.headers(), r);
+    assertThat(r.headers().getAll("x-by")).containsExactly("route"); // the route's overwrite runs last
+    assertThat(r.headers().get("x-canary")).isEqualTo("1");
+    assertThat(canary.entry().rewrittenHost(r)).isEqualTo("canary.test");
+    var resp = new io.netty.handler.codec.http.DefaultHttpHeaders();
+    canary.entry().responseHeaderMutations().apply(resp, r);
+    assertThat(resp.get("x-served-by")).isEqualTo("canary");
+    assertThat(stable.entry().rewrittenHost(r)).isNull();
+    assertThat(stable.entry().clusterNames()).containsExactlyInAnyOrder("canary", "stable");
+  }
+
+  @Test
   void weightedClustersWhoseWeightsSumToZeroAreRejected() {
     assertThat(Yaml.problems("""
         virtual_hosts:
