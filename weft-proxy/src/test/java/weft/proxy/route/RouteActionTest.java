@@ -229,6 +229,18 @@ class RouteActionTest {
   }
 
   @Test
+  void requireTlsExternalOnlyLetsInternalPlainRequestsThrough() {
+    RouteTable t = Yaml.table("""
+        virtual_hosts:
+        - {name: v, domains: ['*'], require_tls: EXTERNAL_ONLY, routes: [{match: {prefix: /}, route: {cluster: c}}]}
+        """);
+    assertThat(t.route(TestRequest.get("a.test", "/x"))).isEqualTo(
+        new RouteResult.Redirect(301, "https://a.test/x", HeaderMutations.NONE));
+    assertThat(t.route(TestRequest.get("a.test", "/x").header("x-envoy-internal", "true")))
+        .isInstanceOf(RouteResult.Forward.class);
+  }
+
+  @Test
   void directResponseCarriesStatusAndBody() {
     RouteTable t = Yaml.routes("""
         - {match: {path: /health}, direct_response: {status: 200, body: {inline_string: ok}}}
