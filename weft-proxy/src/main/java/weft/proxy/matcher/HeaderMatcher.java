@@ -43,6 +43,7 @@ public final class HeaderMatcher {
   }
 
   /** Compiles the proto; returns null after recording a problem when it cannot be used. */
+  @SuppressWarnings("deprecation") // the legacy *_match fields are honoured, not refused
   public static HeaderMatcher compile(
       io.envoyproxy.envoy.config.route.v3.HeaderMatcher m,
       ConfigPath path,

@@ -94,6 +94,7 @@ public final class HeaderMutations {
     return new Level(rm.toArray(String[]::new), ad.toArray(Add[]::new));
   }
 
+  @SuppressWarnings("deprecation") // the legacy append field maps onto append_action
   private static Add compileAdd(HeaderValueOption o, ConfigPath path, ConfigProblems problems) {
     SupportedFields.check(o, path, problems, "header", "append", "append_action", "keep_empty_value");
     HeaderValue hv = o.getHeader();

@@ -188,6 +188,7 @@ final class RouteCompiler {
     return null;
   }
 
+  @SuppressWarnings("deprecation") // total_weight is deprecated but must equal the sum when set
   private static ClusterChoice.Builder weighted(WeightedCluster w, ConfigPath path, ConfigProblems problems) {
     // runtime_key_prefix is accepted: weft has no runtime layer, so the configured weights
     // apply, as in an Envoy whose runtime does not set those keys

@@ -19,7 +19,6 @@ import weft.proxy.config.SupportedFields;
  * responses with a Location, and {@code cluster_header} results.
  */
 public final class RouteTable {
-  /** A compiled virtual host. */
   /** A compiled virtual host; {@code requireTls} is require_tls (NONE, EXTERNAL_ONLY or ALL). */
   record Host(String name, RouteRule[] routes, VirtualHost.TlsRequirementType requireTls) {}
 
