@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import weft.proxy.config.ConfigPath;
 import weft.proxy.config.ConfigProblems;
 import weft.proxy.config.SupportedFields;
+import weft.proxy.matcher.HeaderMatcher;
+import weft.proxy.matcher.HeaderSource;
 import weft.proxy.observe.Counter;
 import weft.proxy.observe.Gauge;
 import weft.proxy.observe.StatsStore;
@@ -17,10 +19,11 @@ import weft.proxy.observe.StatsStore;
  * {@code extensions.filters.http.fault.v3.HTTPFault}), compiled once and shared by every event
  * loop; {@link #decide} picks the faults for one request. Honoured: {@code delay} (fixed or
  * header), {@code abort} (HTTP, gRPC or header), {@code response_rate_limit} (fixed or header),
- * their percentages and the percentage headers, {@code max_active_faults} and
+ * their percentages and the percentage headers, {@code headers} (all must match, Envoy's
+ * {@code HeaderUtility::matchHeaders}), {@code max_active_faults} and
  * {@code disable_downstream_cluster_stats}. weft has no runtime layer, so the {@code *_runtime}
  * keys are accepted and their defaults (the configured values) apply, as in an Envoy without
- * runtime overrides. {@code headers}, {@code upstream_cluster}, {@code downstream_nodes} and
+ * runtime overrides. {@code upstream_cluster}, {@code downstream_nodes} and
  * {@code filter_metadata} are refused.
  *
  * <p>Stats, under {@code http.<stat_prefix>.fault.}: {@code delays_injected},
@@ -41,6 +44,7 @@ public final class FaultFilterConfig {
 
   private record HeaderAbort() implements AbortSource {}
 
+  private final HeaderMatcher[] matchers;
   private final DelaySource delay;
   private final Percent delayPercent;
   private final AbortSource abort;
@@ -58,6 +62,7 @@ public final class FaultFilterConfig {
   private final Gauge activeFaults;
 
   private FaultFilterConfig(
+      HeaderMatcher[] matchers,
       DelaySource delay,
       Percent delayPercent,
       AbortSource abort,
@@ -68,6 +73,7 @@ public final class FaultFilterConfig {
       boolean downstreamClusterStats,
       String prefix,
       StatsStore stats) {
+    this.matchers = matchers;
     this.delay = delay;
     this.delayPercent = delayPercent;
     this.abort = abort;
@@ -101,6 +107,7 @@ public final class FaultFilterConfig {
         problems,
         "delay",
         "abort",
+        "headers",
         "response_rate_limit",
         "max_active_faults",
         "disable_downstream_cluster_stats",
@@ -111,6 +118,15 @@ public final class FaultFilterConfig {
         "abort_grpc_status_runtime",
         "max_active_faults_runtime",
         "response_rate_limit_percent_runtime");
+    java.util.List<HeaderMatcher> matcherList = new java.util.ArrayList<>();
+    for (int i = 0; i < fault.getHeadersCount(); i++) {
+      HeaderMatcher m =
+          HeaderMatcher.compile(fault.getHeaders(i), path.field("headers").index(i), problems);
+      if (m != null) {
+        matcherList.add(m);
+      }
+    }
+    HeaderMatcher[] matchers = matcherList.toArray(new HeaderMatcher[0]);
     DelaySource delay = null;
     Percent delayPercent = null;
     if (fault.hasDelay()) {
@@ -176,6 +192,7 @@ public final class FaultFilterConfig {
     }
     long max = fault.hasMaxActiveFaults() ? Integer.toUnsignedLong(fault.getMaxActiveFaults().getValue()) : Long.MAX_VALUE;
     return new FaultFilterConfig(
+        matchers,
         delay,
         delayPercent,
         abort,
@@ -194,6 +211,21 @@ public final class FaultFilterConfig {
    * Called on the request's event loop; allocates only when a fault is injected.
    */
   public FaultDecision decide(HttpHeaders headers, RandomSource random) {
+    if (matchers.length == 0) {
+      return decide(null, headers, random);
+    }
+    // Without the request line, pseudo-header matchers (:path, ...) see no value.
+    return decide(name -> HeaderSource.joined(headers, name), headers, random);
+  }
+
+  /**
+   * As {@link #decide(HttpHeaders, RandomSource)}, with {@code request} resolving the
+   * pseudo-headers for the {@code headers} matchers (see {@link HeaderSource#resolve}).
+   */
+  public FaultDecision decide(HeaderSource request, HttpHeaders headers, RandomSource random) {
+    if (matchers.length > 0 && !HeaderMatcher.allMatch(matchers, request)) {
+      return FaultDecision.NONE;
+    }
     boolean active = false;
     long rateKbps = -1;
     if (ratePercent != null && ratePercent(headers).enabled(random)) {

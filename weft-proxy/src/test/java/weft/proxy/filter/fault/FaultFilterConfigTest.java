@@ -195,11 +195,26 @@ class FaultFilterConfigTest {
   }
 
   @Test
+  void headerMatchersRestrictWhichRequestsGetFaults() {
+    HTTPFault f =
+        headerControlled().toBuilder()
+            .addHeaders(HeaderMatcher.newBuilder().setName("x-canary").setExactMatch("true"))
+            .build();
+    FaultFilterConfig c = compile(f);
+    assertThat(c.decide(headers("x-envoy-fault-abort-request", "503"), NEVER_CALLED).isNone())
+        .isTrue();
+    assertThat(
+            c.decide(
+                    headers("x-envoy-fault-abort-request", "503", "X-Canary", "true"), NEVER_CALLED)
+                .abort())
+        .isEqualTo(new FaultDecision.Abort(503, -1));
+  }
+
+  @Test
   void unsupportedFieldsAndBadValuesAreNamed() {
     HTTPFault f =
         HTTPFault.newBuilder()
             .setUpstreamCluster("backend")
-            .addHeaders(HeaderMatcher.newBuilder().setName("x"))
             .addDownstreamNodes("n")
             .setAbort(FaultAbort.newBuilder().setHttpStatus(700))
             .setDelay(FaultDelay.newBuilder().setPercentage(ALL))
@@ -209,7 +224,6 @@ class FaultFilterConfigTest {
         .extracting(Object::toString)
         .containsExactly(
             "typed_config.upstream_cluster: field is not supported by weft",
-            "typed_config.headers: field is not supported by weft",
             "typed_config.downstream_nodes: field is not supported by weft",
             "typed_config.delay: delay needs fixed_delay or header_delay",
             "typed_config.abort.http_status: http_status 700 is out of range (expected: [200, 600))");
