@@ -58,6 +58,8 @@ public final class AccessLogFormat {
     TRAILER
   }
 
+  private static final AsciiString ORIGINAL_PATH = AsciiString.cached("x-envoy-original-path");
+
   /** {@code %REQ(main?alt)%}: the first header present; {@code alt} may be null. */
   record Header(HeaderSource source, AsciiString main, AsciiString alt) implements Part {
     @Override
@@ -75,7 +77,12 @@ public final class AccessLogFormat {
             case RESP -> r.responseHeaders();
             case TRAILER -> r.responseTrailers();
           };
-      return h != null && LogField.text(h.get(name), sb);
+      if (h != null && LogField.text(h.get(name), sb)) {
+        return true;
+      }
+      return source == HeaderSource.REQ
+          && name.contentEquals(ORIGINAL_PATH)
+          && LogField.text(r.originalPath(), sb);
     }
 
     private boolean pseudo(AccessLogRecord r, AsciiString name, StringBuilder sb) {

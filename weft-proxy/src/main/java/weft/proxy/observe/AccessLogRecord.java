@@ -32,8 +32,17 @@ public interface AccessLogRecord {
   /** {@code :method}; null for TCP. */
   String requestMethod();
 
-  /** {@code :path} with the query, as received (before any rewrite). */
+  /** {@code :path} with the query, as forwarded (after any route rewrite), as Envoy's headers. */
   String requestPath();
+
+  /**
+   * The path before a route rewrite changed it, or null when it was not rewritten: Envoy's
+   * {@code x-envoy-original-path}, which {@code %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%} prints.
+   * Consulted when the request headers carry no such header.
+   */
+  default String originalPath() {
+    return null;
+  }
 
   /** {@code :authority} (the Host header for HTTP/1). */
   String authority();
@@ -76,8 +85,8 @@ public interface AccessLogRecord {
   /** Body bytes sent downstream. */
   long bytesSent();
 
-  /** {@code host:port} of the upstream host, or null. */
-  String upstreamHost();
+  /** The upstream host that served the request (printed {@code ip:port}), or null. */
+  InetSocketAddress upstreamHost();
 
   String upstreamCluster();
 

@@ -61,7 +61,7 @@ enum LogField {
         sb.append(r.bytesSent());
         yield true;
       }
-      case UPSTREAM_HOST -> text(r.upstreamHost(), sb);
+      case UPSTREAM_HOST -> address(r.upstreamHost(), true, sb);
       case UPSTREAM_CLUSTER -> text(r.upstreamCluster(), sb);
       case UPSTREAM_LOCAL_ADDRESS -> address(r.upstreamLocalAddress(), true, sb);
       case UPSTREAM_TRANSPORT_FAILURE_REASON -> text(r.upstreamTransportFailureReason(), sb);

@@ -15,7 +15,6 @@ class AccessLogFormatTest {
   {
     r.req.add("user-agent", "curl/8.5.0");
     r.req.add("x-request-id", "abc-123");
-    r.req.add("x-envoy-original-path", "/original");
     r.resp.add("x-envoy-upstream-service-time", "7");
     r.resp.add("content-type", "text/plain");
   }
@@ -42,7 +41,7 @@ class AccessLogFormatTest {
           %START_TIME(%a %b %e %I %p %j)%               | Fri Apr 15 08 PM 106
           %REQ(:METHOD)%                                | GET
           %REQ(:path)%                                  | /service/1?x=1
-          %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%            | /original
+          %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%            | /service/1?x=1
           %REQ(X-MISSING?:PATH)%                        | /service/1?x=1
           %REQ(:AUTHORITY)%                             | example.com
           %REQ(USER-AGENT)%                             | curl/8.5.0
@@ -80,11 +79,21 @@ class AccessLogFormatTest {
     r.protocol = "HTTP/2";
     r.method = "POST";
     r.path = "/kv.KV/Get";
-    r.req.remove("x-envoy-original-path");
     assertThat(format(AccessLogFormat.ENVOY_DEFAULT))
         .isEqualTo(
             "[2016-04-15T20:17:00.310Z] \"POST /kv.KV/Get HTTP/2\" 200 - 0 42 12 7 \"-\""
                 + " \"curl/8.5.0\" \"abc-123\" \"example.com\" \"127.0.0.1:8080\"\n");
+  }
+
+  @Test
+  void originalPathIsThePathBeforeARouteRewrite() {
+    r.path = "/rewritten";
+    r.originalPath = "/service/1";
+    assertThat(format("%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %REQ(:PATH)%"))
+        .isEqualTo("/service/1 /rewritten");
+    r.originalPath = null;
+    r.req.add("X-Envoy-Original-Path", "/from-header");
+    assertThat(format("%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%")).isEqualTo("/from-header");
   }
 
   @Test

@@ -18,7 +18,8 @@ final class FakeRecord implements AccessLogRecord {
   String flags = null;
   long received = 0;
   long sent = 42;
-  String upstreamHost = "127.0.0.1:8080";
+  InetSocketAddress upstreamHost = new InetSocketAddress("127.0.0.1", 8080);
+  String originalPath = null;
   String cluster = "backend";
   InetSocketAddress remote = new InetSocketAddress("10.0.0.7", 51234);
   InetSocketAddress local = new InetSocketAddress("0:0:0:0:0:0:0:1", 10000);
@@ -48,6 +49,11 @@ final class FakeRecord implements AccessLogRecord {
   @Override
   public String requestPath() {
     return path;
+  }
+
+  @Override
+  public String originalPath() {
+    return originalPath;
   }
 
   @Override
@@ -91,7 +97,7 @@ final class FakeRecord implements AccessLogRecord {
   }
 
   @Override
-  public String upstreamHost() {
+  public InetSocketAddress upstreamHost() {
     return upstreamHost;
   }
 
