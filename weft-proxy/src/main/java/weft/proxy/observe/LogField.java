@@ -16,7 +16,12 @@ enum LogField {
   BYTES_RECEIVED(true),
   BYTES_SENT(true),
   UPSTREAM_HOST(false),
+  UPSTREAM_REMOTE_ADDRESS(false),
+  UPSTREAM_REMOTE_ADDRESS_WITHOUT_PORT(false),
+  UPSTREAM_REMOTE_PORT(true),
   UPSTREAM_CLUSTER(false),
+  // Envoy's RAW variant skips alt_stat_name; weft has no alt_stat_name, so both print the name.
+  UPSTREAM_CLUSTER_RAW(false),
   UPSTREAM_LOCAL_ADDRESS(false),
   UPSTREAM_TRANSPORT_FAILURE_REASON(false),
   DOWNSTREAM_REMOTE_ADDRESS(false),
@@ -61,8 +66,10 @@ enum LogField {
         sb.append(r.bytesSent());
         yield true;
       }
-      case UPSTREAM_HOST -> address(r.upstreamHost(), true, sb);
-      case UPSTREAM_CLUSTER -> text(r.upstreamCluster(), sb);
+      case UPSTREAM_HOST, UPSTREAM_REMOTE_ADDRESS -> address(r.upstreamHost(), true, sb);
+      case UPSTREAM_REMOTE_ADDRESS_WITHOUT_PORT -> address(r.upstreamHost(), false, sb);
+      case UPSTREAM_REMOTE_PORT -> port(r.upstreamHost(), sb);
+      case UPSTREAM_CLUSTER, UPSTREAM_CLUSTER_RAW -> text(r.upstreamCluster(), sb);
       case UPSTREAM_LOCAL_ADDRESS -> address(r.upstreamLocalAddress(), true, sb);
       case UPSTREAM_TRANSPORT_FAILURE_REASON -> text(r.upstreamTransportFailureReason(), sb);
       case DOWNSTREAM_REMOTE_ADDRESS, DOWNSTREAM_DIRECT_REMOTE_ADDRESS ->

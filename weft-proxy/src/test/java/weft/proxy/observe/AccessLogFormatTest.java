@@ -59,6 +59,10 @@ class AccessLogFormatTest {
           %REQUEST_DURATION%                            | -
           %UPSTREAM_HOST%                               | 127.0.0.1:8080
           %UPSTREAM_CLUSTER%                            | backend
+          %UPSTREAM_CLUSTER_RAW%                        | backend
+          %UPSTREAM_REMOTE_ADDRESS%                     | 127.0.0.1:8080
+          %UPSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%        | 127.0.0.1
+          %UPSTREAM_REMOTE_PORT%                        | 8080
           %UPSTREAM_TRANSPORT_FAILURE_REASON%           | -
           %DOWNSTREAM_REMOTE_ADDRESS%                   | 10.0.0.7:51234
           %DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%      | 10.0.0.7
