@@ -3,8 +3,6 @@ package weft.proxy.observe;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
-import io.envoyproxy.envoy.config.accesslog.v3.AccessLogFilter;
-import io.envoyproxy.envoy.config.accesslog.v3.ComparisonFilter;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.SubstitutionFormatString;
 import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
@@ -24,10 +22,8 @@ import weft.proxy.config.SupportedFields;
  * Compiles Envoy {@code access_log} lists (HCM, tcp_proxy, listener) into an {@link AccessLogger}.
  * Loggers: {@code envoy.access_loggers.file} ({@code FileAccessLog}: path, log_format) and
  * {@code envoy.access_loggers.stdout} / {@code stderr}; formats: text ({@code text_format},
- * {@code text_format_source}) and {@code json_format}, Envoy's default when unset. Filters:
- * {@code status_code_filter}, {@code duration_filter}, {@code and_filter}, {@code or_filter};
- * the runtime layer is not implemented, so a comparison uses its {@code default_value}, which is
- * what Envoy does when the runtime key is unset.
+ * {@code text_format_source}) and {@code json_format}, Envoy's default when unset. Filters: see
+ * {@link AccessLogFilters}.
  */
 public final class AccessLogs {
   private AccessLogs() {}
@@ -36,11 +32,7 @@ public final class AccessLogs {
     String format(AccessLogRecord r);
   }
 
-  private interface Filter {
-    boolean test(AccessLogRecord r);
-  }
-
-  private record Sink(Filter filter, Line line, AccessLogWriter.Destination destination) {}
+  private record Sink(AccessLogFilters.Filter filter, Line line, AccessLogWriter.Destination destination) {}
 
   public static AccessLogger compile(
       List<AccessLog> logs, ConfigPath path, ConfigProblems problems, AccessLogWriter writer) {
@@ -67,7 +59,8 @@ public final class AccessLogs {
   private static Sink sink(
       AccessLog log, ConfigPath path, ConfigProblems problems, AccessLogWriter writer) {
     SupportedFields.check(log, path, problems, "name", "typed_config", "filter");
-    Filter filter = log.hasFilter() ? filter(log.getFilter(), path.field("filter"), problems) : null;
+    AccessLogFilters.Filter filter =
+        log.hasFilter() ? AccessLogFilters.compile(log.getFilter(), path.field("filter"), problems) : null;
     if (log.getConfigTypeCase() != AccessLog.ConfigTypeCase.TYPED_CONFIG) {
       problems.add(path, "access log " + log.getName() + " has no typed_config");
       return null;
@@ -172,78 +165,5 @@ public final class AccessLogs {
         yield null;
       }
     };
-  }
-
-  private static Filter filter(AccessLogFilter f, ConfigPath path, ConfigProblems problems) {
-    SupportedFields.check(
-        f, path, problems, "status_code_filter", "duration_filter", "and_filter", "or_filter");
-    return switch (f.getFilterSpecifierCase()) {
-      case STATUS_CODE_FILTER -> {
-        ConfigPath p = path.field("status_code_filter");
-        SupportedFields.check(f.getStatusCodeFilter(), p, problems, "comparison");
-        Comparison c = comparison(f.getStatusCodeFilter().getComparison(), p.field("comparison"), problems);
-        yield r -> c.test(r.responseCode());
-      }
-      case DURATION_FILTER -> {
-        ConfigPath p = path.field("duration_filter");
-        SupportedFields.check(f.getDurationFilter(), p, problems, "comparison");
-        Comparison c = comparison(f.getDurationFilter().getComparison(), p.field("comparison"), problems);
-        yield r -> c.test(r.durationMillis());
-      }
-      case AND_FILTER -> {
-        List<Filter> all = filters(f.getAndFilter().getFiltersList(), path.field("and_filter"), problems);
-        yield r -> {
-          for (Filter x : all) {
-            if (!x.test(r)) {
-              return false;
-            }
-          }
-          return true;
-        };
-      }
-      case OR_FILTER -> {
-        List<Filter> any = filters(f.getOrFilter().getFiltersList(), path.field("or_filter"), problems);
-        yield r -> {
-          for (Filter x : any) {
-            if (x.test(r)) {
-              return true;
-            }
-          }
-          return false;
-        };
-      }
-      default -> {
-        problems.unsupported(path, "access log filter " + f.getFilterSpecifierCase());
-        yield r -> true;
-      }
-    };
-  }
-
-  private static List<Filter> filters(List<AccessLogFilter> fs, ConfigPath path, ConfigProblems problems) {
-    List<Filter> out = new ArrayList<>();
-    for (int i = 0; i < fs.size(); i++) {
-      out.add(filter(fs.get(i), path.field("filters").index(i), problems));
-    }
-    return List.copyOf(out);
-  }
-
-  private record Comparison(ComparisonFilter.Op op, long value) {
-    boolean test(long actual) {
-      return switch (op) {
-        case EQ -> actual == value;
-        case GE -> actual >= value;
-        case LE -> actual <= value;
-        case UNRECOGNIZED -> false;
-      };
-    }
-  }
-
-  private static Comparison comparison(ComparisonFilter c, ConfigPath path, ConfigProblems problems) {
-    SupportedFields.check(c, path, problems, "op", "value");
-    SupportedFields.check(c.getValue(), path.field("value"), problems, "default_value", "runtime_key");
-    if (c.getOp() == ComparisonFilter.Op.UNRECOGNIZED) {
-      problems.unsupported(path.field("op"), "comparison op " + c.getOpValue());
-    }
-    return new Comparison(c.getOp(), Integer.toUnsignedLong(c.getValue().getDefaultValue()));
   }
 }

@@ -132,8 +132,8 @@ class AccessLogsTest {
         fileLog(dir.resolve("a.log"), null).toBuilder()
             .setFilter(
                 AccessLogFilter.newBuilder()
-                    .setNotHealthCheckFilter(
-                        io.envoyproxy.envoy.config.accesslog.v3.NotHealthCheckFilter.getDefaultInstance()))
+                    .setTraceableFilter(
+                        io.envoyproxy.envoy.config.accesslog.v3.TraceableFilter.getDefaultInstance()))
             .build();
     AccessLog badFormat =
         fileLog(
@@ -144,8 +144,8 @@ class AccessLogsTest {
         .extracting(Object::toString)
         .containsExactly(
             "access_log[0].typed_config: access logger type.googleapis.com/envoy.extensions.filters.http.router.v3.Router is not supported",
-            "access_log[1].filter.not_health_check_filter: field is not supported by weft",
-            "access_log[1].filter: access log filter NOT_HEALTH_CHECK_FILTER is not supported",
+            "access_log[1].filter.traceable_filter: field is not supported by weft",
+            "access_log[1].filter: access log filter TRACEABLE_FILTER is not supported",
             "access_log[2].typed_config.log_format.content_type: field is not supported by weft",
             "access_log[2].typed_config.log_format.text_format: access log command %WHAT% is not supported");
   }
