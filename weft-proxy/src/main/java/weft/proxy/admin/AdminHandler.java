@@ -33,17 +33,18 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** Envoy's endpoints and help texts, in Envoy's (sorted) order; printed for unknown paths. */
   private static final Map<String, String> HELP =
       new java.util.TreeMap<>(
-          Map.of(
-              "/", "Admin home page",
-              "/clusters", "upstream cluster status",
-              "/config_dump", "dump current Envoy configs (experimental)",
-              "/healthcheck/fail", "cause the server to fail health checks",
-              "/healthcheck/ok", "cause the server to pass health checks",
-              "/quitquitquit", "exit the server",
-              "/ready", "print server state, return 200 if LIVE, otherwise return 503",
-              "/server_info", "print server version/status information",
-              "/stats", "print server stats",
-              "/stats/prometheus", "print server stats in prometheus format"));
+          Map.ofEntries(
+              Map.entry("/", "Admin home page"),
+              Map.entry("/clusters", "upstream cluster status"),
+              Map.entry("/config_dump", "dump current Envoy configs (experimental)"),
+              Map.entry("/healthcheck/fail", "cause the server to fail health checks"),
+              Map.entry("/healthcheck/ok", "cause the server to pass health checks"),
+              Map.entry("/quitquitquit", "exit the server"),
+              Map.entry("/ready", "print server state, return 200 if LIVE, otherwise return 503"),
+              Map.entry("/reopen_logs", "reopen access logs"),
+              Map.entry("/server_info", "print server version/status information"),
+              Map.entry("/stats", "print server stats"),
+              Map.entry("/stats/prometheus", "print server stats in prometheus format")));
 
   private final AdminSources sources;
   private final AtomicBoolean healthCheckFailed;
@@ -102,6 +103,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       case "/healthcheck/fail" -> mutate(method, path, () -> healthCheckFailed.set(true));
       case "/healthcheck/ok" -> mutate(method, path, () -> healthCheckFailed.set(false));
       case "/quitquitquit" -> quit(method, path);
+      case "/reopen_logs" -> mutate(method, path, sources::reopenAccessLogs);
       case "/" -> Reply.ok(help());
       default -> Reply.text(HttpResponseStatus.NOT_FOUND, "invalid path. " + help());
     };

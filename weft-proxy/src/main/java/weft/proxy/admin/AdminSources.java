@@ -48,6 +48,9 @@ public interface AdminSources {
     return "weft";
   }
 
+  /** Reopens the access log files ({@code POST /reopen_logs}), e.g. after log rotation. */
+  default void reopenAccessLogs() {}
+
   /**
    * Asks the process to exit for {@code POST /quitquitquit}; returns false when this server does
    * not allow that (the endpoint then answers 403).

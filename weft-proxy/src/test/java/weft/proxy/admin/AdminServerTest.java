@@ -37,6 +37,8 @@ class AdminServerTest {
   private final HttpClient client = HttpClient.newHttpClient();
   private final StatsStore stats = new StatsStore();
   private final AtomicBoolean initialized = new AtomicBoolean(true);
+  private final java.util.concurrent.atomic.AtomicInteger reopened =
+      new java.util.concurrent.atomic.AtomicInteger();
   private AdminServer server;
 
   @BeforeAll
@@ -73,6 +75,11 @@ class AdminServerTest {
           @Override
           public List<Message> configDump() {
             return dump;
+          }
+
+          @Override
+          public void reopenAccessLogs() {
+            reopened.incrementAndGet();
           }
         };
     server = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), group, sources);
@@ -128,6 +135,10 @@ class AdminServerTest {
     assertThat(r.statusCode()).isEqualTo(405);
     assertThat(server.healthCheckFailed()).isFalse();
     assertThat(post("/quitquitquit").statusCode()).isEqualTo(403);
+    assertThat(get("/reopen_logs").statusCode()).isEqualTo(405);
+    assertThat(reopened).hasValue(0);
+    assertThat(post("/reopen_logs").body()).isEqualTo("OK\n");
+    assertThat(reopened).hasValue(1);
   }
 
   @Test

@@ -151,6 +151,26 @@ class AccessLogsTest {
   }
 
   @Test
+  void reopenFilesStartsANewFileAfterRotation() throws Exception {
+    Path file = dir.resolve("rotated.log");
+    Path rotated = dir.resolve("rotated.log.1");
+    AccessLogger logger =
+        compile(
+            fileLog(file, SubstitutionFormatString.newBuilder().setTextFormat("%RESPONSE_CODE%\n").build()));
+    FakeRecord r = new FakeRecord();
+    logger.log(r);
+    await().atMost(Duration.ofSeconds(5)).until(() -> read(file).equals("200\n"));
+    Files.move(file, rotated);
+    writer.reopenFiles();
+    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(file));
+    r.code = 404;
+    logger.log(r);
+    await().atMost(Duration.ofSeconds(5)).until(() -> read(file).equals("404\n"));
+    assertThat(read(rotated)).isEqualTo("200\n");
+    assertThat(stats.counter("access_logs.reopen_failed").value()).isZero();
+  }
+
+  @Test
   void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
     StatsStore own = new StatsStore();
     AccessLogWriter held = new AccessLogWriter(own, 2, false);
