@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import weft.proxy.observe.PrometheusText;
 import weft.proxy.observe.StatsQuery;
+import weft.proxy.observe.StatsStore;
 import weft.proxy.observe.StatsText;
 
 /** Answers one admin request; one instance per admin connection, used on its event loop. */
@@ -82,6 +83,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "admin error: " + e + "\n");
       }
     }
+    count(reply.status().code());
     write(ctx, req, reply);
   }
 
@@ -199,6 +201,25 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ? Reply.ok("OK\n")
         : Reply.text(HttpResponseStatus.FORBIDDEN, "/quitquitquit is disabled on this server\n");
   }
+
+  /** Envoy's admin connection manager stats ({@code http.admin.downstream_rq_*}). */
+  private void count(int status) {
+    StatsStore stats = sources.stats();
+    stats.counter("http.admin.downstream_rq_total").inc();
+    int cls = status / 100;
+    if (cls >= 1 && cls <= 5) {
+      stats.counter(ADMIN_RQ_CLASS[cls]).inc();
+    }
+  }
+
+  private static final String[] ADMIN_RQ_CLASS = {
+    null,
+    "http.admin.downstream_rq_1xx",
+    "http.admin.downstream_rq_2xx",
+    "http.admin.downstream_rq_3xx",
+    "http.admin.downstream_rq_4xx",
+    "http.admin.downstream_rq_5xx"
+  };
 
   private static String help() {
     StringBuilder sb = new StringBuilder("admin commands are:\n");

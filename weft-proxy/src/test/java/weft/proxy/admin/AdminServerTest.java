@@ -202,6 +202,17 @@ class AdminServerTest {
   }
 
   @Test
+  void adminRequestsAreCountedLikeEnvoysAdminConnectionManager() throws Exception {
+    get("/ready");
+    get("/nope");
+    assertThat(get("/stats?filter=http.admin").body())
+        .isEqualTo(
+            "http.admin.downstream_rq_2xx: 1\n"
+                + "http.admin.downstream_rq_4xx: 1\n"
+                + "http.admin.downstream_rq_total: 2\n");
+  }
+
+  @Test
   void unknownPathListsTheEndpoints() throws Exception {
     HttpResponse<String> r = get("/nope");
     assertThat(r.statusCode()).isEqualTo(404);
