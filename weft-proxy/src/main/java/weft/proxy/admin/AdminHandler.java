@@ -79,8 +79,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       } catch (IllegalArgumentException e) {
         reply = Reply.text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
       } catch (RuntimeException e) {
-        reply =
-            Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "admin error: " + e + "\n");
+        reply = Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "admin error: " + e + "\n");
       }
     }
     count(reply.status().code());
@@ -94,11 +93,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return switch (path) {
       case "/ready" ->
           Reply.text(
-              state == ServerState.LIVE ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+              state == ServerState.LIVE
+                  ? HttpResponseStatus.OK
+                  : HttpResponseStatus.SERVICE_UNAVAILABLE,
               state.name() + "\n");
       case "/stats" -> stats(params);
       case "/stats/prometheus" ->
-          new Reply(HttpResponseStatus.OK, TEXT, PrometheusText.render(sources.stats(), query(params)));
+          new Reply(
+              HttpResponseStatus.OK, TEXT, PrometheusText.render(sources.stats(), query(params)));
       case "/clusters" -> clusters(params);
       case "/config_dump" -> configDump(params);
       case "/server_info" -> serverInfo(state);
@@ -157,7 +159,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           ConfigDumps.toJson(sources.configDump(), sources.typeRegistry()) + "\n");
     } catch (InvalidProtocolBufferException e) {
       return Reply.text(
-          HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot print config dump: " + e.getMessage() + "\n");
+          HttpResponseStatus.INTERNAL_SERVER_ERROR,
+          "cannot print config dump: " + e.getMessage() + "\n");
     }
   }
 
@@ -176,7 +179,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return new Reply(
           HttpResponseStatus.OK,
           JSON,
-          JsonFormat.printer().includingDefaultValueFields().preservingProtoFieldNames().print(info) + "\n");
+          JsonFormat.printer().includingDefaultValueFields().preservingProtoFieldNames().print(info)
+              + "\n");
     } catch (InvalidProtocolBufferException e) {
       return Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getMessage() + "\n");
     }
@@ -223,7 +227,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static String help() {
     StringBuilder sb = new StringBuilder("admin commands are:\n");
-    HELP.forEach((path, text) -> sb.append("  ").append(path).append(": ").append(text).append('\n'));
+    HELP.forEach(
+        (path, text) -> sb.append("  ").append(path).append(": ").append(text).append('\n'));
     return sb.toString();
   }
 

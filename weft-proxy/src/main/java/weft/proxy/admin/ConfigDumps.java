@@ -33,14 +33,17 @@ import java.util.List;
 
 /** Builds Envoy's {@code /config_dump} documents ({@code envoy.admin.v3.ConfigDump}). */
 public final class ConfigDumps {
-  private static final JsonFormat.TypeRegistry DEFAULT_REGISTRY = buildDefaultRegistry();
+  /** Built on first use: it pulls in a large part of the Envoy API's descriptors. */
+  private static final class DefaultRegistry {
+    static final JsonFormat.TypeRegistry INSTANCE = buildDefaultRegistry();
+  }
 
   private ConfigDumps() {}
 
   /**
-   * The dump of a static bootstrap, in Envoy's order: the bootstrap, its clusters as
-   * {@code static_clusters}, its listeners as {@code static_listeners}, and the route
-   * configurations inlined in HTTP connection managers as {@code static_route_configs}.
+   * The dump of a static bootstrap, in Envoy's order: the bootstrap, its clusters as {@code
+   * static_clusters}, its listeners as {@code static_listeners}, and the route configurations
+   * inlined in HTTP connection managers as {@code static_route_configs}.
    */
   public static List<Message> ofBootstrap(Bootstrap bootstrap, Instant loadedAt) {
     Timestamp ts =
@@ -53,9 +56,7 @@ public final class ConfigDumps {
     ClustersConfigDump.Builder clusters = ClustersConfigDump.newBuilder();
     for (Cluster c : bootstrap.getStaticResources().getClustersList()) {
       clusters.addStaticClusters(
-          ClustersConfigDump.StaticCluster.newBuilder()
-              .setCluster(Any.pack(c))
-              .setLastUpdated(ts));
+          ClustersConfigDump.StaticCluster.newBuilder().setCluster(Any.pack(c)).setLastUpdated(ts));
     }
     dump.add(clusters.build());
     ListenersConfigDump.Builder listeners = ListenersConfigDump.newBuilder();
@@ -110,7 +111,7 @@ public final class ConfigDumps {
    * file and the files it imports, so nested messages resolve too.
    */
   public static JsonFormat.TypeRegistry defaultTypeRegistry() {
-    return DEFAULT_REGISTRY;
+    return DefaultRegistry.INSTANCE;
   }
 
   private static JsonFormat.TypeRegistry buildDefaultRegistry() {

@@ -15,13 +15,13 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Writes access log lines off the event loops: callers enqueue without blocking or locking, one
- * daemon thread drains the bounded queue and writes. When the queue is full the line is dropped
- * and counted ({@code access_logs.logs_dropped}) rather than stalling an event loop, unlike
- * Envoy, which buffers without bound. Lines written: {@code access_logs.logs_written}; I/O
- * errors: {@code access_logs.write_failed}.
+ * daemon thread drains the bounded queue and writes. When the queue is full the line is dropped and
+ * counted ({@code access_logs.logs_dropped}) rather than stalling an event loop, unlike Envoy,
+ * which buffers without bound. Lines written: {@code access_logs.logs_written}; I/O errors: {@code
+ * access_logs.write_failed}.
  *
- * <p>One writer per process, created with the stats store; destinations are opened once by path
- * and kept across config reloads, so a reload neither leaks nor reopens files.
+ * <p>One writer per process, created with the stats store; destinations are opened once by path and
+ * kept across config reloads, so a reload neither leaks nor reopens files.
  */
 public final class AccessLogWriter implements AutoCloseable {
   /** Where lines go: a file, stdout or stderr. Written only by the writer thread. */
@@ -101,8 +101,8 @@ public final class AccessLogWriter implements AutoCloseable {
   }
 
   /**
-   * The destination for a file path, opened for append on first use (at config compile time,
-   * never on an event loop).
+   * The destination for a file path, opened for append on first use (at config compile time, never
+   * on an event loop).
    *
    * @throws IOException when the file cannot be opened; the message names the path
    */
@@ -131,10 +131,10 @@ public final class AccessLogWriter implements AutoCloseable {
   }
 
   /**
-   * Asks the writer thread to close and reopen every file (Envoy's {@code POST /reopen_logs}),
-   * e.g. after logrotate moved them. Lines queued before the call may land in the old file.
-   * A file that cannot be reopened counts {@code access_logs.reopen_failed} and its lines count
-   * as write failures until a later reopen succeeds.
+   * Asks the writer thread to close and reopen every file (Envoy's {@code POST /reopen_logs}), e.g.
+   * after logrotate moved them. Lines queued before the call may land in the old file. A file that
+   * cannot be reopened counts {@code access_logs.reopen_failed} and its lines count as write
+   * failures until a later reopen succeeds.
    */
   public void reopenFiles() {
     reopenRequested = true;

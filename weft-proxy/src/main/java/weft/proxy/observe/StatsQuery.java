@@ -24,7 +24,8 @@ public record StatsQuery(Pattern filter, boolean usedOnly) {
     try {
       return new StatsQuery(Pattern.compile(filter), usedOnly);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("invalid filter regex " + filter + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "invalid filter regex " + filter + ": " + e.getMessage(), e);
     }
   }
 

@@ -95,7 +95,8 @@ class AdminServerTest {
   }
 
   private HttpResponse<String> post(String path) throws Exception {
-    return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+    return send(
+        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
   private URI uri(String path) {
@@ -108,10 +109,12 @@ class AdminServerTest {
 
   @Test
   void readyAnswersLiveOnlyWhenInitialisedAndHealthChecksPass() throws Exception {
-    assertThat(get("/ready")).satisfies(r -> {
-      assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.body()).isEqualTo("LIVE\n");
-    });
+    assertThat(get("/ready"))
+        .satisfies(
+            r -> {
+              assertThat(r.statusCode()).isEqualTo(200);
+              assertThat(r.body()).isEqualTo("LIVE\n");
+            });
     initialized.set(false);
     assertThat(get("/ready").statusCode()).isEqualTo(503);
     assertThat(get("/ready").body()).isEqualTo("INITIALIZING\n");
@@ -170,7 +173,8 @@ class AdminServerTest {
 
   @Test
   void clustersServesTheSuppliedText() throws Exception {
-    assertThat(get("/clusters").body()).isEqualTo("backend::127.0.0.1:8080::health_flags::healthy\n");
+    assertThat(get("/clusters").body())
+        .isEqualTo("backend::127.0.0.1:8080::health_flags::healthy\n");
     assertThat(get("/clusters?format=json").statusCode()).isEqualTo(400);
   }
 

@@ -21,8 +21,13 @@ class StatTagsPropertiesTest {
   @Provide
   Arbitrary<String> clusterStats() {
     return Arbitraries.of(
-        "upstream_rq_total", "upstream_cx_active", "upstream_rq_timeout", "lb_healthy_panic",
-        "health_check.success", "outlier_detection.ejections_active", "circuit_breakers.default.rq_open");
+        "upstream_rq_total",
+        "upstream_cx_active",
+        "upstream_rq_timeout",
+        "lb_healthy_panic",
+        "health_check.success",
+        "outlier_detection.ejections_active",
+        "circuit_breakers.default.rq_open");
   }
 
   @Property(tries = 200)
