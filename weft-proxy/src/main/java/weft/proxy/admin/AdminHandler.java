@@ -150,13 +150,20 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private Reply configDump(Map<String, List<String>> params) {
     for (String p : params.keySet()) {
-      throw new IllegalArgumentException("/config_dump parameter " + p + " is not supported");
+      if (!p.equals("resource") && !p.equals("mask")) {
+        throw new IllegalArgumentException("/config_dump parameter " + p + " is not supported");
+      }
+    }
+    String resource = param(params, "resource");
+    List<com.google.protobuf.Message> dump =
+        ConfigDumps.select(sources.configDump(), resource, param(params, "mask"));
+    if (dump == null) {
+      return Reply.text(
+          HttpResponseStatus.NOT_FOUND, "resource " + resource + " not found in config dump\n");
     }
     try {
       return new Reply(
-          HttpResponseStatus.OK,
-          JSON,
-          ConfigDumps.toJson(sources.configDump(), sources.typeRegistry()) + "\n");
+          HttpResponseStatus.OK, JSON, ConfigDumps.toJson(dump, sources.typeRegistry()) + "\n");
     } catch (InvalidProtocolBufferException e) {
       return Reply.text(
           HttpResponseStatus.INTERNAL_SERVER_ERROR,

@@ -199,6 +199,23 @@ class AdminServerTest {
   }
 
   @Test
+  void configDumpSelectsAResourceAndAppliesAMask() throws Exception {
+    HttpResponse<String> clusters = get("/config_dump?resource=static_clusters");
+    assertThat(clusters.statusCode()).isEqualTo(200);
+    assertThat(clusters.body())
+        .contains(
+            "\"@type\": \"type.googleapis.com/envoy.admin.v3.ClustersConfigDump.StaticCluster\"")
+        .contains("\"name\": \"backend\"")
+        .doesNotContain("BootstrapConfigDump")
+        .doesNotContain("listener_0");
+    HttpResponse<String> masked = get("/config_dump?resource=static_clusters&mask=last_updated");
+    assertThat(masked.body()).contains("\"last_updated\"").doesNotContain("\"name\": \"backend\"");
+    assertThat(get("/config_dump?resource=nope").statusCode()).isEqualTo(404);
+    assertThat(get("/config_dump?mask=no_such_field").statusCode()).isEqualTo(400);
+    assertThat(get("/config_dump?include_eds").statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void serverInfoReportsStateAndNode() throws Exception {
     HttpResponse<String> r = get("/server_info");
     assertThat(r.statusCode()).isEqualTo(200);

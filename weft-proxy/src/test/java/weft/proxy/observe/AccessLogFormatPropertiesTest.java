@@ -17,9 +17,7 @@ class AccessLogFormatPropertiesTest {
   @Provide
   Arbitrary<String> formatish() {
     // Dense in the characters that drive the parser: %, (, ), :, ?, digits and command letters.
-    return Arbitraries.strings()
-        .withChars("%():?0123456789REQSPTAFH_ -/\"[]")
-        .ofMaxLength(40);
+    return Arbitraries.strings().withChars("%():?0123456789REQSPTAFH_ -/\"[]").ofMaxLength(40);
   }
 
   @Property(tries = 200)
@@ -54,7 +52,9 @@ class AccessLogFormatPropertiesTest {
 
   @Provide
   Arbitrary<String> strftimeish() {
-    return Arbitraries.strings().withChars("%YmdHMSsfzZTEe*369qQ-: ").ofMaxLength(20)
+    return Arbitraries.strings()
+        .withChars("%YmdHMSsfzZTEe*369qQ-: ")
+        .ofMaxLength(20)
         .filter(s -> s.indexOf(')') < 0);
   }
 }
