@@ -133,7 +133,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static StatsQuery query(Map<String, List<String>> params) {
-    return StatsQuery.of(param(params, "filter"), params.containsKey("usedonly"));
+    return StatsQuery.of(
+        param(params, "filter"),
+        params.containsKey("usedonly"),
+        StatsQuery.Type.parse(param(params, "type")));
   }
 
   private Reply clusters(Map<String, List<String>> params) {

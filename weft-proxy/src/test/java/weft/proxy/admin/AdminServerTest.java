@@ -157,6 +157,10 @@ class AdminServerTest {
     assertThat(json.headers().firstValue("content-type")).hasValue("application/json");
     assertThat(json.body())
         .isEqualTo("{\"stats\":[{\"name\":\"cluster.backend.upstream_rq_total\",\"value\":2}]}");
+    stats.gauge("cluster.backend.upstream_cx_active").set(1);
+    assertThat(get("/stats?filter=backend&type=Gauges").body())
+        .isEqualTo("cluster.backend.upstream_cx_active: 1\n");
+    assertThat(get("/stats?type=Gauge").statusCode()).isEqualTo(400);
     assertThat(get("/stats?filter=(").statusCode()).isEqualTo(400);
     assertThat(get("/stats?format=xml").statusCode()).isEqualTo(400);
   }
