@@ -24,6 +24,7 @@ public final class UpstreamCluster {
   private final EventLoop control;
   private final ClusterContext ctx;
   private final OutlierDetector outlier;
+  private final HealthChecker healthChecker;
   private final List<Consumer<List<Host>>> membershipListeners = new ArrayList<>();
   private volatile List<Host> members = List.of();
   private volatile HostSnapshot snapshot = HostSnapshot.EMPTY;
@@ -36,6 +37,8 @@ public final class UpstreamCluster {
     this.breakers = new CircuitBreakers(config.thresholds(), stats);
     this.outlier =
         config.outlier().map(o -> new OutlierDetector(o, this, control, ctx.ticker(), stats)).orElse(null);
+    this.healthChecker =
+        config.healthChecks().isEmpty() ? null : new HealthChecker(config.healthChecks().get(0), this);
     if (config.discovery() == ClusterConfig.Discovery.STATIC) {
       List<Host> hosts = new ArrayList<>();
       for (Endpoints.Spec s : config.endpoints()) {
@@ -164,15 +167,23 @@ public final class UpstreamCluster {
     return ctx;
   }
 
+  /** Control loop. */
   void start() {
     if (outlier != null) {
       outlier.start();
     }
+    if (healthChecker != null) {
+      healthChecker.start();
+    }
   }
 
+  /** Control loop. */
   void close() {
     if (outlier != null) {
       outlier.stop();
+    }
+    if (healthChecker != null) {
+      healthChecker.stop();
     }
   }
 
