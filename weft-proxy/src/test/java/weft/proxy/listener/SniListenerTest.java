@@ -90,7 +90,7 @@ class SniListenerTest {
   @BeforeAll
   static void listen() {
     TestPki pki = TestPki.create(dir);
-    domain1 = pki.issue("domain1", TestPki.KeyType.RSA_2048, "dns:domain1.example.com");
+    domain1 = pki.issue("domain1", TestPki.KeyType.EC_P256, "dns:domain1.example.com");
     domain2 = pki.issue("domain2", TestPki.KeyType.EC_P256, "dns:domain2.example.com");
     List<DownstreamTls> chainTls = List.of(tls(domain1), tls(domain2));
     ConfigProblems problems = new ConfigProblems();
