@@ -181,7 +181,7 @@ class TcpProxyTest {
   @Test
   void relaysMegabytesIntactUnderBackpressure() throws Exception {
     int port = proxy(tcp("backend").build(), cluster("backend", echo(ch -> { })));
-    byte[] payload = new byte[8 << 20];
+    byte[] payload = new byte[2 << 20];
     new Random(7).nextBytes(payload);
     try (Socket s = client(port)) {
       CompletableFuture<byte[]> echoed = CompletableFuture.supplyAsync(() -> {
