@@ -107,8 +107,7 @@ class SniListenerTest {
             ch.pipeline().addLast(new TlsInspector(stats, 15_000, false), new ChannelInboundHandlerAdapter() {
               @Override
               public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                int chain = matcher.select(FilterChainMatcher.ConnectionInfo.of(ctx.channel(),
-                    ctx.channel().attr(TlsInspector.RESULT).get()));
+                int chain = matcher.select(ctx.channel());
                 if (chain < 0) {
                   ((ByteBuf) msg).release();
                   ctx.close();
