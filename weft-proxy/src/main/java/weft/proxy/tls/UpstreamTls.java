@@ -27,11 +27,13 @@ import weft.proxy.config.SupportedFields;
 public final class UpstreamTls implements UpstreamTransport {
   private final SslContext context;
   private final String sni;
+  private final boolean verifiesServer;
   private final List<String> alpn;
 
-  private UpstreamTls(SslContext context, String sni, List<String> alpn) {
+  private UpstreamTls(SslContext context, String sni, boolean verifiesServer, List<String> alpn) {
     this.context = context;
     this.sni = sni;
+    this.verifiesServer = verifiesServer;
     this.alpn = alpn;
   }
 
@@ -61,7 +63,7 @@ public final class UpstreamTls implements UpstreamTransport {
       if (common.key() != null) {
         b.keyManager(common.key(), common.chain());
       }
-      return new UpstreamTls(b.build(), c.getSni(), common.alpn());
+      return new UpstreamTls(b.build(), c.getSni(), !common.trustedCas().isEmpty(), common.alpn());
     } catch (SSLException | GeneralSecurityException | IllegalArgumentException e) {
       problems.add(path, "cannot build the TLS context: " + e.getMessage());
       return null;
@@ -88,6 +90,11 @@ public final class UpstreamTls implements UpstreamTransport {
 
   public SslContext sslContext() {
     return context;
+  }
+
+  /** Whether the server certificate is verified (a trusted CA is configured); else any is accepted. */
+  public boolean verifiesServer() {
+    return verifiesServer;
   }
 
   /** The configured SNI, or "" when none is sent. */

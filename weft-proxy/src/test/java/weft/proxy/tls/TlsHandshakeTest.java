@@ -85,6 +85,7 @@ class TlsHandshakeTest {
     ConfigProblems problems = new ConfigProblems();
     DownstreamTls tls = DownstreamTls.compile(c, ConfigPath.of("tls"), problems, dir);
     assertThat(problems.list()).isEmpty();
+    assertThat(tls.verifiesClients()).isEqualTo(c.getCommonTlsContext().getValidationContext().hasTrustedCa());
     return tls;
   }
 
@@ -92,6 +93,7 @@ class TlsHandshakeTest {
     ConfigProblems problems = new ConfigProblems();
     UpstreamTls tls = UpstreamTls.compile(c, ConfigPath.of("tls"), problems, dir);
     assertThat(problems.list()).isEmpty();
+    assertThat(tls.verifiesServer()).isEqualTo(c.getCommonTlsContext().getValidationContext().hasTrustedCa());
     return tls;
   }
 
