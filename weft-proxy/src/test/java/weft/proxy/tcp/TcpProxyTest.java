@@ -250,6 +250,19 @@ class TcpProxyTest {
   }
 
   @Test
+  void aBusyConnectionIsStillClosedAtTheMaximumDuration() throws Exception {
+    int port = proxy(tcp("backend").setMaxDownstreamConnectionDuration(
+        com.google.protobuf.Duration.newBuilder().setNanos(300_000_000)).build(), cluster("backend", echo(ch -> { })));
+    try (Socket s = client(port)) {
+      s.getOutputStream().write("a".getBytes(StandardCharsets.UTF_8));
+      assertThat(s.getInputStream().read()).isEqualTo('a');
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+    assertThat(stats.counter("tcp.ingress.max_downstream_connection_duration").value()).isEqualTo(1);
+    assertThat(sessions.poll(10, TimeUnit.SECONDS).responseFlags()).isEqualTo("DT");
+  }
+
+  @Test
   void tlsPassesThroughUntouchedWithItsSni() throws Exception {
     TestPki pki = TestPki.create(dir);
     TestPki.Issued backend = pki.issue("backend", TestPki.KeyType.EC_P256, "dns:domain3.example.com");
