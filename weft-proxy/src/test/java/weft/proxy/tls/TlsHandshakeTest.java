@@ -256,6 +256,21 @@ class TlsHandshakeTest {
   }
 
   @Test
+  void aConnectionPoolCanOverrideTheUpstreamAlpnList() {
+    int port = serve(downstream(DownstreamTlsContext.newBuilder().setCommonTlsContext(
+        CommonTlsContext.newBuilder().addTlsCertificates(cert(backend)).addAlpnProtocols("h2")
+            .addAlpnProtocols("http/1.1")).build()));
+    UpstreamTls plain = upstream(UpstreamTlsContext.getDefaultInstance());
+    UpstreamTls h2 = plain.withApplicationProtocols(List.of("h2"));
+    assertThat(h2.alpnProtocols()).containsExactly("h2");
+    assertThat(plain.alpnProtocols()).isEmpty();
+    TlsPeers.Client client = connect(h2, port);
+
+    assertThat(client.handshake()).isTrue();
+    assertThat(client.ssl.applicationProtocol()).isEqualTo("h2");
+  }
+
+  @Test
   void alpnWithoutOverlapStillConnectsWithoutAProtocol() {
     int port = serve(downstream(DownstreamTlsContext.newBuilder().setCommonTlsContext(
         CommonTlsContext.newBuilder().addTlsCertificates(cert(backend)).addAlpnProtocols("h2")).build()));
