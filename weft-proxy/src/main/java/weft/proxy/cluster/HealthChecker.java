@@ -1,0 +1,333 @@
+package weft.proxy.cluster;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import weft.proxy.observe.Counter;
+
+/**
+ * Active health checking (arch_overview/upstream/health_checking): one session per host, each
+ * checking every {@code interval} over a fresh connection on the cluster's control event loop.
+ *
+ * <p>Envoy's state machine: a host starts as failed ({@code /failed_active_hc}) and its first
+ * passing check makes it healthy at once; afterwards {@code healthy_threshold} consecutive passes
+ * are needed. An HTTP response outside {@code expected_statuses} fails the host immediately;
+ * timeouts and connection failures (and TCP checks) need {@code unhealthy_threshold} in a row.
+ */
+final class HealthChecker {
+  private final HealthCheckSpec spec;
+  private final UpstreamCluster cluster;
+  private final EventLoop loop;
+  private final Map<Host, Session> sessions = new IdentityHashMap<>();
+  private final Counter attempt;
+  private final Counter success;
+  private final Counter failure;
+  private final Counter networkFailure;
+  private boolean stopped;
+
+  HealthChecker(HealthCheckSpec spec, UpstreamCluster cluster) {
+    this.spec = spec;
+    this.cluster = cluster;
+    this.loop = cluster.controlLoop();
+    ClusterStats stats = cluster.stats();
+    attempt = stats.counter("health_check.attempt");
+    success = stats.counter("health_check.success");
+    failure = stats.counter("health_check.failure");
+    networkFailure = stats.counter("health_check.network_failure");
+  }
+
+  /** Control loop. */
+  void start() {
+    cluster.onMembershipChange(this::sync);
+    sync(cluster.members());
+  }
+
+  /** Control loop. */
+  void stop() {
+    stopped = true;
+    sessions.values().forEach(Session::stop);
+    sessions.clear();
+  }
+
+  private void sync(List<Host> hosts) {
+    if (stopped) {
+      return;
+    }
+    Map<Host, Session> keep = new IdentityHashMap<>();
+    for (Host h : hosts) {
+      Session s = sessions.remove(h);
+      if (s == null) {
+        s = new Session(h);
+        s.runCheck();
+      }
+      keep.put(h, s);
+    }
+    sessions.values().forEach(Session::stop);
+    sessions.clear();
+    sessions.putAll(keep);
+    cluster.stats().gauge("health_check.healthy").set(hosts.stream().filter(h -> !h.failedActiveHealthCheck()).count());
+  }
+
+  /** One host's checks; every field is confined to the control loop. */
+  private final class Session {
+    private final Host host;
+    private boolean first = true;
+    private int passes;
+    private int fails;
+    private boolean stopped;
+    private boolean inFlight;
+    private int generation; // identifies the check in flight; late events of older checks are ignored
+    private Channel channel;
+    private ScheduledFuture<?> timer;
+
+    Session(Host host) {
+      this.host = host;
+    }
+
+    void stop() {
+      stopped = true;
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      if (channel != null) {
+        channel.close();
+      }
+    }
+
+    void runCheck() {
+      if (stopped) {
+        return;
+      }
+      attempt.inc();
+      inFlight = true;
+      int gen = ++generation;
+      timer = loop.schedule(() -> finish(gen, false, true), spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      ChannelFuture f =
+          new Bootstrap()
+              .group(loop)
+              .channel(SocketTypes.socket(loop))
+              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, spec.timeout().toMillis()))
+              .handler(
+                  new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline().addLast(probe(gen));
+                    }
+                  })
+              .connect(host.healthCheckAddress());
+      channel = f.channel();
+      f.addListener(
+          (ChannelFuture cf) -> {
+            if (!cf.isSuccess()) {
+              finish(gen, false, true);
+            }
+          });
+    }
+
+    private ChannelHandler probe(int gen) {
+      return switch (spec.check()) {
+        case HealthCheckSpec.Http http -> new HttpProbe(this, gen, http);
+        case HealthCheckSpec.Tcp tcp -> new TcpProbe(this, gen, tcp);
+      };
+    }
+
+    /** Records one check's outcome (first outcome wins) and schedules the next check. */
+    void finish(int gen, boolean ok, boolean network) {
+      if (!inFlight || stopped || gen != generation) {
+        return;
+      }
+      inFlight = false;
+      timer.cancel(false);
+      if (channel != null) {
+        channel.close();
+      }
+      boolean changed = ok ? pass() : fail(network);
+      first = false;
+      if (changed) {
+        cluster.healthChanged();
+        cluster.stats().gauge("health_check.healthy").set(
+            cluster.members().stream().filter(h -> !h.failedActiveHealthCheck()).count());
+      }
+      timer = loop.schedule(this::runCheck, spec.interval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private boolean pass() {
+      success.inc();
+      fails = 0;
+      boolean changed = false;
+      if (host.failedActiveHealthCheck()) {
+        // Envoy: the very first result of a new host counts at once, later ones need the threshold
+        if (first || ++passes >= spec.healthyThreshold()) {
+          changed = host.setFlag(Host.FAILED_ACTIVE_HC, false);
+          passes = 0;
+        }
+      }
+      OutlierDetector od = cluster.outlierDetector();
+      if (od != null) {
+        od.onActiveHealthCheckSuccess(host);
+      }
+      return changed;
+    }
+
+    private boolean fail(boolean network) {
+      failure.inc();
+      if (network) {
+        networkFailure.inc();
+      }
+      passes = 0;
+      if (host.failedActiveHealthCheck()) {
+        return false;
+      }
+      if (!network || ++fails >= spec.unhealthyThreshold()) {
+        fails = 0;
+        return host.setFlag(Host.FAILED_ACTIVE_HC, true);
+      }
+      return false;
+    }
+  }
+
+  /** Sends GET path and judges the response status; the body is not read. */
+  private static final class HttpProbe extends ChannelInboundHandlerAdapter {
+    private final Session session;
+    private final int gen;
+    private final HealthCheckSpec.Http http;
+
+    HttpProbe(Session session, int gen, HealthCheckSpec.Http http) {
+      this.session = session;
+      this.gen = gen;
+      this.http = http;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      ctx.pipeline().addBefore(ctx.name(), null, new HttpClientCodec());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      DefaultFullHttpRequest rq =
+          new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, http.path(), Unpooled.EMPTY_BUFFER);
+      rq.headers()
+          .set(HttpHeaderNames.HOST, http.host())
+          .set(HttpHeaderNames.USER_AGENT, "Envoy/HC")
+          .set(HttpHeaderNames.CONNECTION, "close");
+      ctx.writeAndFlush(rq);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      try {
+        if (msg instanceof HttpResponse r) {
+          session.finish(gen, http.expected(r.status().code()), false);
+        }
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      session.finish(gen, false, true);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      session.finish(gen, false, true);
+    }
+  }
+
+  /** Connect-only, or send a payload and wait for each receive block in order. */
+  private static final class TcpProbe extends ChannelInboundHandlerAdapter {
+    private final Session session;
+    private final int gen;
+    private final HealthCheckSpec.Tcp tcp;
+    private final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+
+    TcpProbe(Session session, int gen, HealthCheckSpec.Tcp tcp) {
+      this.session = session;
+      this.gen = gen;
+      this.tcp = tcp;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      if (tcp.send().length > 0) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(tcp.send()));
+      }
+      if (tcp.receive().isEmpty()) {
+        session.finish(gen, true, false);
+      }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf b = (ByteBuf) msg;
+      try {
+        byte[] chunk = new byte[b.readableBytes()];
+        b.readBytes(chunk);
+        received.writeBytes(chunk);
+      } finally {
+        b.release();
+      }
+      if (matches(received.toByteArray(), tcp.receive())) {
+        session.finish(gen, true, false);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      session.finish(gen, false, true);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      session.finish(gen, false, true);
+    }
+
+    /** Each block occurs after the previous one (Envoy's TCP health check matching). */
+    static boolean matches(byte[] data, List<byte[]> blocks) {
+      int from = 0;
+      for (byte[] block : blocks) {
+        int at = indexOf(data, block, from);
+        if (at < 0) {
+          return false;
+        }
+        from = at + block.length;
+      }
+      return true;
+    }
+
+    private static int indexOf(byte[] data, byte[] block, int from) {
+      outer:
+      for (int i = from; i + block.length <= data.length; i++) {
+        for (int j = 0; j < block.length; j++) {
+          if (data[i + j] != block[j]) {
+            continue outer;
+          }
+        }
+        return i;
+      }
+      return -1;
+    }
+  }
+}
