@@ -162,11 +162,38 @@ final class Obj {
   }
 
   private String unknownField(String name) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
     for (String k : known) {
-      if (k.equalsIgnoreCase(name)) {
-        return "unknown field (did you mean " + k + "?)";
+      int d = k.equalsIgnoreCase(name) ? 0 : distance(k, name);
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
       }
     }
+    if (best != null && bestDistance <= Math.min(2, name.length() / 2)) {
+      return "unknown field (did you mean " + best + "?)";
+    }
     return "unknown field (expected one of: " + String.join(", ", known) + ")";
+  }
+
+  /** Levenshtein distance, for "did you mean" hints on misspelt fields. */
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 }
