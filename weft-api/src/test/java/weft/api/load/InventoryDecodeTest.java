@@ -199,7 +199,7 @@ class InventoryDecodeTest {
         Arguments.of(
             "label value must be a string",
             "apiVersion: weft.dev/v1alpha1\nkind: Workload\nmetadata: {name: w, labels: {version: 2}}\n",
-            List.of("test.yaml[0]: Workload default/w: metadata.labels.version: expected a string, got 2")),
+            List.of("test.yaml[0]: Workload default/w: metadata.labels.version: expected a string, got 2 (quote it: YAML reads unquoted numbers as numbers)")),
         Arguments.of(
             "name is required",
             "apiVersion: weft.dev/v1alpha1\nkind: Workload\nmetadata: {namespace: x}\n",

@@ -85,7 +85,7 @@ class ResourceLoaderTest {
             """);
     assertThat(names(r)).containsExactly("a");
     assertThat(r.errorReport())
-        .isEqualTo("list.yaml[0].items[1]: Workload default/b: spec.node: expected a string, got 3\n");
+        .isEqualTo("list.yaml[0].items[1]: Workload default/b: spec.node: expected a string, got 3 (quote it: YAML reads unquoted numbers as numbers)\n");
   }
 
   @Test
