@@ -163,6 +163,8 @@ class CiliumDecodeTest {
                 """,
             CiliumNetworkPolicy.class);
     assertThat(p.rules()).hasSize(2);
+    assertThat(p.spec()).isEmpty();
+    assertThat(p.rulePath(1)).isEqualTo("specs[1]");
     var kafka = (L7Rules.Kafka) p.rules().get(0).ingress().get(0).toPorts().get(0).rules().orElseThrow();
     assertThat(kafka.rules())
         .containsExactly(
@@ -178,6 +180,18 @@ class CiliumDecodeTest {
     assertThat(egress.egress().get(2).toPorts().get(0).ports())
         .containsExactly(new PortProtocol(PortRef.of(443), Optional.of(444), Protocol.ANY));
     assertThat(egress.egressDeny().get(0).cidrs()).containsExactly(new CidrRule(Cidr.parse("169.254.169.254/32"), List.of()));
+  }
+
+  @Test
+  void specComesBeforeSpecsAndRulePathsSayWhichIsWhich() {
+    CiliumNetworkPolicy p =
+        Docs.single(
+            CNP + "spec: {endpointSelector: {matchLabels: {a: b}}}\nspecs: [{endpointSelector: {}}]\n",
+            CiliumNetworkPolicy.class);
+    assertThat(p.rules()).hasSize(2);
+    assertThat(p.rules().get(0)).isEqualTo(p.spec().orElseThrow());
+    assertThat(p.rulePath(0)).isEqualTo("spec");
+    assertThat(p.rulePath(1)).isEqualTo("specs[0]");
   }
 
   @Test
