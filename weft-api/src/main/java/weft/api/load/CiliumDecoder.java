@@ -185,7 +185,8 @@ final class CiliumDecoder {
   private static Optional<CidrRule> cidrRule(Obj o) {
     Problems problems = o.problems();
     int before = problems.size();
-    Optional<Cidr> cidr = o.requiredString("cidr").flatMap(s -> cidrOrAddress(s, o.at("cidr"), problems));
+    // Cilium CIDRRule: only address/prefix (fromCIDR also takes a bare address).
+    Optional<Cidr> cidr = o.requiredString("cidr").flatMap(s -> NetworkPolicyDecoder.cidr(s, o.at("cidr"), problems));
     List<String> written = o.strings("except");
     List<Cidr> except = new ArrayList<>();
     for (int i = 0; i < written.size(); i++) {

@@ -108,7 +108,7 @@ class CiliumDecodeTest {
                   ingress:
                   - fromEndpoints: [{matchLabels: {app: tweet}}]
                     toPorts:
-                    - ports: [{port: "80", protocol: TCP}, {port: http}]
+                    - ports: [{port: "80", protocol: TCP}, {port: http, protocol: TCP}]
                       rules:
                         http:
                         - method: GET
@@ -122,7 +122,7 @@ class CiliumDecodeTest {
     assertThat(portRule.ports())
         .containsExactly(
             new PortProtocol(PortRef.of(80), Optional.empty(), Protocol.TCP),
-            new PortProtocol(PortRef.of("http"), Optional.empty(), Protocol.ANY));
+            new PortProtocol(PortRef.of("http"), Optional.empty(), Protocol.TCP));
     HttpRule http = ((L7Rules.Http) portRule.rules().orElseThrow()).rules().get(0);
     assertThat(http.path().orElseThrow().source()).isEqualTo("/jobs/[0-9]+");
     assertThat(http.path().orElseThrow().matches("/jobs/331")).isTrue();
@@ -146,7 +146,7 @@ class CiliumDecodeTest {
                   ingress:
                   - fromEndpoints: [{matchLabels: {app: jobs}}]
                     toPorts:
-                    - ports: [{port: "9092"}]
+                    - ports: [{port: "9092", protocol: TCP}]
                       rules:
                         kafka:
                         - {role: produce, topic: jobs}
@@ -207,7 +207,7 @@ class CiliumDecodeTest {
     return Stream.of(
         Arguments.of(
             "invalid L7 regex",
-            "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"80\"}], rules: {http: [{path: /a}, {path: \"(\"}]}}]}]}",
+            "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"80\", protocol: TCP}], rules: {http: [{path: /a}, {path: \"(\"}]}}]}]}",
             List.of(at + "spec.ingress[0].toPorts[0].rules.http[1].path: invalid regex \"(\": missing closing )")),
         Arguments.of(
             "unknown entity",
@@ -241,17 +241,34 @@ class CiliumDecodeTest {
             List.of(at + "needs spec or specs")),
         Arguments.of(
             "role and apiKey exclude each other",
-            sel + "ingress: [{toPorts: [{ports: [{port: \"9092\"}], rules: {kafka: [{role: produce, apiKey: fetch}]}}]}]}",
+            sel + "ingress: [{toPorts: [{ports: [{port: \"9092\", protocol: TCP}], rules: {kafka: [{role: produce, apiKey: fetch}]}}]}]}",
             List.of(at + "spec.ingress[0].toPorts[0].rules.kafka[0]: role and apiKey are mutually exclusive")),
         Arguments.of(
             "unknown kafka api key",
-            sel + "ingress: [{toPorts: [{ports: [{port: \"9092\"}], rules: {kafka: [{apiKey: publish}]}}]}]}",
+            sel + "ingress: [{toPorts: [{ports: [{port: \"9092\", protocol: TCP}], rules: {kafka: [{apiKey: publish}]}}]}]}",
             List.of(
                 at + "spec.ingress[0].toPorts[0].rules.kafka[0].apiKey: unknown Kafka API key \"publish\" (expected: a name such as produce, fetch, metadata)")),
         Arguments.of(
             "L7 rules only over TCP",
             sel + "ingress: [{toPorts: [{ports: [{port: \"53\", protocol: UDP}], rules: {http: [{}]}}]}]}",
-            List.of(at + "spec.ingress[0].toPorts[0].ports[0].protocol: L7 rules need protocol TCP or ANY, got UDP")),
+            List.of(at + "spec.ingress[0].toPorts[0].ports[0].protocol: L7 rules need protocol TCP, got UDP")),
+        Arguments.of(
+            "L7 rules with the default protocol ANY",
+            sel + "ingress: [{toPorts: [{ports: [{port: \"80\"}], rules: {http: [{}]}}]}]}",
+            List.of(
+                at + "spec.ingress[0].toPorts[0].ports[0].protocol: L7 rules need protocol TCP, got ANY (the default when protocol is omitted)")),
+        Arguments.of(
+            "L7 rules on port 0",
+            sel + "ingress: [{toPorts: [{ports: [{port: \"0\", protocol: TCP}], rules: {http: [{}]}}]}]}",
+            List.of(at + "spec.ingress[0].toPorts[0].ports[0].port: L7 rules can not be used when a port is 0")),
+        Arguments.of(
+            "L7 rules need ports",
+            sel + "ingress: [{toPorts: [{rules: {http: [{}]}}]}]}",
+            List.of(at + "spec.ingress[0].toPorts[0].ports: required with L7 rules (they apply to the listed TCP ports)")),
+        Arguments.of(
+            "CIDR sets need a prefix length",
+            sel + "egress: [{toCIDRSet: [{cidr: 10.0.0.1}]}]}",
+            List.of(at + "spec.egress[0].toCIDRSet[0].cidr: invalid CIDR \"10.0.0.1\" (expected: address/prefix-length)")),
         Arguments.of(
             "deny rules carry no L7 rules",
             sel + "ingressDeny: [{toPorts: [{ports: [{port: \"80\"}], rules: {http: [{}]}}]}]}",
