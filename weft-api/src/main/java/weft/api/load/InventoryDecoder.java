@@ -31,8 +31,8 @@ final class InventoryDecoder {
     KubernetesNames.checkDnsSubdomain(serviceAccount)
         .ifPresent(p -> problems.add(spec.at("serviceAccount"), p));
     List<InetAddress> addresses = addresses(spec);
-    List<WorkloadPort> ports = spec.objects("ports", InventoryDecoder::workloadPort);
-    uniqueNames(spec, ports.stream().map(WorkloadPort::name).toList());
+    Set<String> portNames = new HashSet<>();
+    List<WorkloadPort> ports = spec.objects("ports", p -> workloadPort(p, portNames));
     Optional<String> cluster = spec.string("cluster");
     Optional<Locality> locality =
         spec.object("locality")
@@ -51,10 +51,9 @@ final class InventoryDecoder {
     return Optional.of(new Workload(meta, serviceAccount, addresses, ports, cluster, locality, node));
   }
 
-  private static Optional<WorkloadPort> workloadPort(Obj p) {
+  private static Optional<WorkloadPort> workloadPort(Obj p, Set<String> names) {
     int before = p.problems().size();
-    Optional<String> name = p.string("name");
-    name.flatMap(KubernetesNames::checkPortName).ifPresent(m -> p.problems().add(p.at("name"), m));
+    Optional<String> name = portName(p, names);
     Optional<Integer> port = p.has("port") ? p.integer("port", 1, 65535) : missing(p, "port");
     Optional<Protocol> protocol = PortDecoder.protocol(p, "protocol", false);
     Optional<String> appProtocol = p.string("appProtocol");
@@ -96,7 +95,8 @@ final class InventoryDecoder {
     Problems problems = spec.problems();
     int before = problems.size();
     Map<String, String> selector = MetadataDecoder.labels(spec, "selector");
-    List<ServicePort> ports = spec.objects("ports", p -> servicePort(kind, p));
+    Set<String> portNames = new HashSet<>();
+    List<ServicePort> ports = spec.objects("ports", p -> servicePort(kind, p, portNames));
     if (ports.size() > 1) {
       for (int i = 0; i < ports.size(); i++) {
         if (ports.get(i).name().isEmpty()) {
@@ -104,7 +104,6 @@ final class InventoryDecoder {
         }
       }
     }
-    uniqueNames(spec, ports.stream().map(ServicePort::name).toList());
     if (kind == Kind.SERVICE) {
       // Core v1 fields about virtual IPs and load balancers: policy and discovery do not use them.
       spec.ignore(
@@ -121,10 +120,9 @@ final class InventoryDecoder {
     return Optional.of(new Service(kind, meta, selector, ports));
   }
 
-  private static Optional<ServicePort> servicePort(Kind kind, Obj p) {
+  private static Optional<ServicePort> servicePort(Kind kind, Obj p, Set<String> names) {
     int before = p.problems().size();
-    Optional<String> name = p.string("name");
-    name.flatMap(KubernetesNames::checkPortName).ifPresent(m -> p.problems().add(p.at("name"), m));
+    Optional<String> name = portName(p, names);
     Optional<Integer> port = p.has("port") ? p.integer("port", 1, 65535) : missing(p, "port");
     Optional<PortRef> target =
         p.raw("targetPort").flatMap(v -> PortDecoder.kubernetesPort(v, 1, p.at("targetPort"), p.problems()));
@@ -157,14 +155,14 @@ final class InventoryDecoder {
                     }));
   }
 
-  private static void uniqueNames(Obj spec, List<Optional<String>> names) {
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < names.size(); i++) {
-      Optional<String> n = names.get(i);
-      if (n.isPresent() && !seen.add(n.get())) {
-        spec.problems().add(spec.at("ports").index(i).field("name"), "duplicate port name " + Values.quote(n.get()));
-      }
+  /** A port's optional name: an IANA service name, unique among the ports read so far. */
+  private static Optional<String> portName(Obj p, Set<String> seen) {
+    Optional<String> name = p.string("name");
+    name.flatMap(KubernetesNames::checkPortName).ifPresent(m -> p.problems().add(p.at("name"), m));
+    if (name.isPresent() && !seen.add(name.get())) {
+      p.problems().add(p.at("name"), "duplicate port name " + Values.quote(name.get()));
     }
+    return name;
   }
 
   static <T> Optional<T> missing(Obj o, String field) {
