@@ -25,6 +25,7 @@ final class Obj {
   private final Problems problems;
   private final Set<String> known = new LinkedHashSet<>();
   private final Set<String> unsupported = new LinkedHashSet<>();
+  private final Set<String> ignored = new LinkedHashSet<>();
 
   private Obj(JsonNode node, FieldPath path, Problems problems) {
     this.node = node;
@@ -140,7 +141,7 @@ final class Obj {
 
   /** Accepts fields that carry nothing weft uses (server-populated metadata, status). */
   void ignore(String... fields) {
-    known.addAll(List.of(fields));
+    ignored.addAll(List.of(fields));
   }
 
   /** Declares fields of the upstream API that weft does not implement: present = an error. */
@@ -155,7 +156,7 @@ final class Obj {
       String name = it.next();
       if (unsupported.contains(name)) {
         problems.add(at(name), "field is not supported by weft");
-      } else if (!known.contains(name)) {
+      } else if (!known.contains(name) && !ignored.contains(name)) {
         problems.add(at(name), unknownField(name));
       }
     }

@@ -186,7 +186,15 @@ class InventoryDecodeTest {
         Arguments.of(
             "unknown top-level field",
             workload + "extra: 1",
-            List.of("test.yaml[0]: Workload default/w: extra: unknown field (expected one of: apiVersion, kind, metadata, status, spec)")),
+            List.of("test.yaml[0]: Workload default/w: extra: unknown field (expected one of: apiVersion, kind, metadata, spec)")),
+        Arguments.of(
+            "unknown metadata field lists only the fields weft reads",
+            "apiVersion: weft.dev/v1alpha1\nkind: Workload\nmetadata: {name: w, tags: [a]}\n",
+            List.of("test.yaml[0]: Workload default/w: metadata.tags: unknown field (expected one of: name, namespace, labels, annotations)")),
+        Arguments.of(
+            "server-populated metadata and status are accepted",
+            "apiVersion: weft.dev/v1alpha1\nkind: Workload\nmetadata: {name: w, uid: x, resourceVersion: \"1\"}\nstatus: {phase: Running}\nspec: {oops: 1}\n",
+            List.of("test.yaml[0]: Workload default/w: spec.oops: unknown field (expected one of: serviceAccount, addresses, ports, cluster, locality, node)")),
         Arguments.of(
             "duplicate port names",
             workload + "spec: {ports: [{name: http, port: 80}, {name: http, port: 81}]}",
