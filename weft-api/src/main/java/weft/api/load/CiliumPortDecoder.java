@@ -1,5 +1,7 @@
 package weft.api.load;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.google.re2j.PatternSyntaxException;
 import java.util.List;
 import java.util.Locale;
@@ -38,8 +40,8 @@ final class CiliumPortDecoder {
       rules = o.object("rules").flatMap(CiliumPortDecoder::l7Rules);
       if (rules.isPresent()) {
         // Cilium PortRule.Validate: L7 rules apply to TCP only (not ANY), never to port 0.
-        com.fasterxml.jackson.databind.JsonNode written =
-            o.raw("ports").orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+        JsonNode written =
+            o.raw("ports").orElse(MissingNode.getInstance());
         if (ports.isEmpty() && !o.has("ports")) {
           problems.add(o.at("ports"), "required with L7 rules (they apply to the listed TCP ports)");
         }

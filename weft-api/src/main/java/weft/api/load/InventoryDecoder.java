@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import weft.api.Kind;
 import weft.api.Namespace;
 import weft.api.Node;
@@ -85,7 +86,7 @@ final class InventoryDecoder {
           "is set by Kubernetes to the namespace name " + Values.quote(meta.name()) + ", got " + Values.quote(value));
       return Optional.empty();
     }
-    Map<String, String> labels = new java.util.TreeMap<>(meta.labels());
+    Map<String, String> labels = new TreeMap<>(meta.labels());
     labels.put(Namespace.NAME_LABEL, meta.name());
     return Optional.of(
         new Namespace(new ObjectMeta(meta.name(), meta.namespace(), labels, meta.annotations())));

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A path-tracking reader over one JSON/YAML object. Every field a decoder asks for (present or not)
@@ -103,7 +104,7 @@ final class Obj {
   }
 
   /** A list whose elements are objects. */
-  <T> List<T> objects(String field, java.util.function.Function<Obj, Optional<T>> element) {
+  <T> List<T> objects(String field, Function<Obj, Optional<T>> element) {
     return list(field, (n, p) -> of(n, p, problems).flatMap(element));
   }
 

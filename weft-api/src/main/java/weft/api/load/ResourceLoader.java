@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import weft.api.ResourceKey;
 
@@ -197,7 +198,7 @@ public final class ResourceLoader {
               .lines()
               .filter(l -> !l.isBlank() && !l.startsWith(" in '") && !l.startsWith("    ") && !l.strip().equals("^"))
               .map(String::strip)
-              .collect(java.util.stream.Collectors.joining(": "));
+              .collect(Collectors.joining(": "));
       JsonLocation loc = j.getLocation();
       if (loc != null && loc.getLineNr() > 0) {
         return message + " (line " + (loc.getLineNr() + lineOffset) + ", column " + loc.getColumnNr() + ")";
