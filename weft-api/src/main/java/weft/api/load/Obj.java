@@ -118,9 +118,7 @@ final class Obj {
     object(field)
         .ifPresent(
             o -> {
-              Iterator<Map.Entry<String, JsonNode>> it = o.node.fields();
-              while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+              for (Map.Entry<String, JsonNode> e : o.node.properties()) {
                 o.known.add(e.getKey());
                 if (e.getValue().isNull()) {
                   problems.add(o.path.key(e.getKey()), "expected a string, got null");
