@@ -34,7 +34,7 @@ final class InventoryDecoder {
     List<InetAddress> addresses = addresses(spec);
     Set<String> portNames = new HashSet<>();
     List<WorkloadPort> ports = spec.objects("ports", p -> workloadPort(p, portNames));
-    Optional<String> cluster = spec.string("cluster");
+    Optional<String> cluster = name(spec, "cluster");
     Optional<Locality> locality =
         spec.object("locality")
             .map(
@@ -44,7 +44,7 @@ final class InventoryDecoder {
                   l.finish();
                   return new Locality(region, zone);
                 });
-    Optional<String> node = spec.string("node");
+    Optional<String> node = name(spec, "node");
     spec.finish();
     if (problems.size() > before) {
       return Optional.empty();
@@ -154,6 +154,13 @@ final class InventoryDecoder {
                         return Optional.empty();
                       }
                     }));
+  }
+
+  /** An optional reference to another object by name (a Node, a cluster): a DNS subdomain. */
+  private static Optional<String> name(Obj spec, String field) {
+    Optional<String> name = spec.string(field);
+    name.flatMap(KubernetesNames::checkDnsSubdomain).ifPresent(m -> spec.problems().add(spec.at(field), m));
+    return name;
   }
 
   /** A port's optional name: an IANA service name, unique among the ports read so far. */

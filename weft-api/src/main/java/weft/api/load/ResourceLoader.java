@@ -115,8 +115,9 @@ public final class ResourceLoader {
     decodeText(file, content, collector);
   }
 
-  private static void decodeText(Path file, String content, Collector collector) {
+  private static void decodeText(Path file, String text, Collector collector) {
     DocumentDecoder decoder = collector.decoder();
+    String content = text.startsWith("\uFEFF") ? text.substring(1) : text; // editors' UTF-8 BOM
     if (file.toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
       decodeJson(file, content, collector, decoder);
     } else {

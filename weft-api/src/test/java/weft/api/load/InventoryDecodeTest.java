@@ -196,6 +196,11 @@ class InventoryDecodeTest {
             "apiVersion: weft.dev/v1alpha1\nkind: Workload\nmetadata: {name: w, uid: x, resourceVersion: \"1\"}\nstatus: {phase: Running}\nspec: {oops: 1}\n",
             List.of("test.yaml[0]: Workload default/w: spec.oops: unknown field (expected one of: serviceAccount, addresses, ports, cluster, locality, node)")),
         Arguments.of(
+            "node is a name",
+            workload + "spec: {node: Node_1}",
+            List.of(
+                "test.yaml[0]: Workload default/w: spec.node: invalid name \"Node_1\" (expected: at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit)")),
+        Arguments.of(
             "duplicate port names",
             workload + "spec: {ports: [{name: http, port: 80}, {name: http, port: 81}]}",
             List.of("test.yaml[0]: Workload default/w: spec.ports[1].name: duplicate port name \"http\"")),

@@ -121,6 +121,14 @@ class ResourceLoaderTest {
   }
 
   @Test
+  void aByteOrderMarkAndWindowsLineEndingsAreAccepted() {
+    LoadResult r =
+        ResourceLoader.parse("bom.yaml", "\uFEFF---\r\n" + workload("a").replace("\n", "\r\n") + "---\r\n" + workload("b"));
+    assertThat(r.errors()).isEmpty();
+    assertThat(names(r)).containsExactly("a", "b");
+  }
+
+  @Test
   void aDocumentThatIsNotAnObjectIsAnError() {
     assertThat(ResourceLoader.parse("s.yaml", "just a string\n").errorReport())
         .isEqualTo("s.yaml[0]: expected an object, got \"just a string\"\n");
