@@ -28,7 +28,7 @@ import weft.api.meta.PortRef;
 import weft.api.meta.Protocol;
 
 /** decode(print(policy)) == policy for generated NetworkPolicies. */
-class NetworkPolicyRoundTripProperties {
+class NetworkPolicyRoundTripTest {
 
   @Property(tries = 100)
   void decodingAPrintedPolicyGivesItBack(@ForAll("policies") NetworkPolicy np) {
@@ -88,7 +88,7 @@ class NetworkPolicyRoundTripProperties {
         Combinators.combine(selectors(), selectors().optional()).as(NetworkPolicyPeer.Pods::new);
     Arbitrary<NetworkPolicyPeer> addresses =
         Combinators.combine(cidrs(), Arbitraries.integers().between(1, 8), Arbitraries.integers().between(0, 2))
-            .as(NetworkPolicyRoundTripProperties::ipBlock)
+            .as(NetworkPolicyRoundTripTest::ipBlock)
             .map(NetworkPolicyPeer.Addresses::new);
     return Arbitraries.oneOf(pods, addresses);
   }

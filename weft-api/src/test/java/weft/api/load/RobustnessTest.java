@@ -21,7 +21,7 @@ import weft.api.Kind;
  * Bad input never crashes the loader and never slips past the decoders into a record constructor:
  * random documents built from each kind's own field names either decode or yield field errors.
  */
-class RobustnessProperties {
+class RobustnessTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final List<String> FIELDS =
