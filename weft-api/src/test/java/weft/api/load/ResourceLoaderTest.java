@@ -129,6 +129,27 @@ class ResourceLoaderTest {
   }
 
   @Test
+  void hostileDocumentsAreRefusedNotFollowed() {
+    // Deep nesting hits the parser's limit; aliases are not expanded (Jackson reads an alias as a
+    // reference, so "billion laughs" stays small). An error for that document, never a stack
+    // overflow or an exhausted heap.
+    String deep = "[".repeat(5000) + "]".repeat(5000);
+    StringBuilder laughs = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 10; i++) {
+      laughs.append("a").append(i).append(": &a").append(i).append(" [");
+      laughs.append(String.join(", ", java.util.Collections.nCopies(10, "*a" + (i - 1)))).append("]\n");
+    }
+    LoadResult r =
+        ResourceLoader.parse("hostile.yaml", deep + "\n---\n" + laughs + "---\n" + workload("ok"));
+    assertThat(names(r)).containsExactly("ok");
+    assertThat(r.errors().get(0).toString())
+        .startsWith("hostile.yaml[0]: invalid YAML: Document nesting depth (1001) exceeds the maximum allowed (1000");
+    assertThat(r.errors().subList(1, r.errors().size()))
+        .extracting(LoadError::toString)
+        .containsExactly("hostile.yaml[1]: apiVersion: required", "hostile.yaml[1]: kind: required");
+  }
+
+  @Test
   void aDocumentThatIsNotAnObjectIsAnError() {
     assertThat(ResourceLoader.parse("s.yaml", "just a string\n").errorReport())
         .isEqualTo("s.yaml[0]: expected an object, got \"just a string\"\n");
