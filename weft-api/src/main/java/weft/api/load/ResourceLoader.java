@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -170,7 +171,7 @@ public final class ResourceLoader {
       }
       JsonNode node;
       try (JsonParser parser = YAML.createParser(text)) {
-        node = parser.nextToken() == null ? null : YAML.readTree(parser);
+        node = parser.nextToken() == null ? null : YamlTrees.read((YAMLParser) parser);
         if (parser.nextToken() != null) {
           throw new IllegalStateException("more than one document between two \"---\" lines");
         }

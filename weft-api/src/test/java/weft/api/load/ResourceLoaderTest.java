@@ -130,9 +130,8 @@ class ResourceLoaderTest {
 
   @Test
   void hostileDocumentsAreRefusedNotFollowed() {
-    // Deep nesting hits the parser's limit; aliases are not expanded (Jackson reads an alias as a
-    // reference, so "billion laughs" stays small). An error for that document, never a stack
-    // overflow or an exhausted heap.
+    // Deep nesting hits the parser's limit; alias expansion ("billion laughs") hits weft's. An
+    // error for that document, never a stack overflow or an exhausted heap.
     String deep = "[".repeat(5000) + "]".repeat(5000);
     StringBuilder laughs = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for (int i = 1; i < 10; i++) {
@@ -144,9 +143,39 @@ class ResourceLoaderTest {
     assertThat(names(r)).containsExactly("ok");
     assertThat(r.errors().get(0).toString())
         .startsWith("hostile.yaml[0]: invalid YAML: Document nesting depth (1001) exceeds the maximum allowed (1000");
-    assertThat(r.errors().subList(1, r.errors().size()))
-        .extracting(LoadError::toString)
-        .containsExactly("hostile.yaml[1]: apiVersion: required", "hostile.yaml[1]: kind: required");
+    assertThat(r.errors().get(1).toString())
+        .startsWith("hostile.yaml[1]: invalid YAML: aliases expand to more than 100000 nodes");
+    assertThat(r.errors()).hasSize(2);
+  }
+
+  @Test
+  void anchorsAndAliasesAreResolvedAsKubernetesDoes() {
+    LoadResult r =
+        ResourceLoader.parse(
+            "alias.yaml",
+            """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: n}
+            spec:
+              podSelector: &jobs {matchLabels: {app: jobs}}
+              ingress: [{from: [{podSelector: *jobs, namespaceSelector: &team {matchLabels: {team: hiring}}}]}]
+              egress: [{to: [{namespaceSelector: *team}]}]
+            """);
+    assertThat(r.errors()).isEmpty();
+    var np = (weft.api.NetworkPolicy) r.loaded().get(0).resource();
+    var peer = (weft.api.k8s.NetworkPolicyPeer.Pods) np.ingress().get(0).peers().get(0);
+    assertThat(peer.pods()).isEqualTo(np.podSelector());
+    assertThat(peer.namespaces().orElseThrow().matchLabels()).containsEntry("team", "hiring");
+    assertThat(np.egress().get(0).peers())
+        .containsExactly(new weft.api.k8s.NetworkPolicyPeer.Pods(weft.api.meta.LabelSelector.EVERYTHING, peer.namespaces()));
+  }
+
+  @Test
+  void anAliasOfAPlainValueIsAnError() {
+    assertThat(ResourceLoader.parse("u.yaml", workload("w") + "spec: {cluster: &c east, node: *c}\n").errorReport())
+        .startsWith(
+            "u.yaml[0]: invalid YAML: alias *c: weft resolves aliases of lists and maps only (no anchor &c on a list or map before it)");
   }
 
   @Test
