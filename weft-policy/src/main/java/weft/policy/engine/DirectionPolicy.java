@@ -8,9 +8,9 @@ import weft.policy.model.PolicyRef;
  * selecting the workload that have rules or isolation in this direction; {@code defaultDeny}: the
  * first policy that isolates it, or null.
  */
-record DirectionPolicy(
+public record DirectionPolicy(
     List<PolicyRef> selectedBy, PolicyRef defaultDeny, List<MapEntry> denies, List<MapEntry> allows) {
-  DirectionPolicy {
+  public DirectionPolicy {
     selectedBy = List.copyOf(selectedBy);
     denies = List.copyOf(denies);
     allows = List.copyOf(allows);
@@ -18,7 +18,7 @@ record DirectionPolicy(
 
   static final DirectionPolicy NONE = new DirectionPolicy(List.of(), null, List.of(), List.of());
 
-  boolean selected() {
+  public boolean selected() {
     return !selectedBy.isEmpty();
   }
 }

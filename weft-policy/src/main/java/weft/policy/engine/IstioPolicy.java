@@ -15,7 +15,7 @@ import weft.policy.model.WorkloadInfo;
  * The Istio policies that apply to one workload: DENY and ALLOW AuthorizationPolicies (AUDIT never
  * changes a verdict and is dropped) and the effective PeerAuthentication mode.
  */
-record IstioPolicy(
+public record IstioPolicy(
     List<AuthzPolicy> denies,
     List<AuthzPolicy> allows,
     MtlsPolicy.Mode mode,

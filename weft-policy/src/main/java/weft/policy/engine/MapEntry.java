@@ -9,7 +9,7 @@ import weft.policy.model.Protocol;
  * (allow|deny, L7 rules, derivedFrom)}. {@code protocol} null means every protocol (a rule without
  * ports); {@code namedPort} non-null is resolved against the flow's destination workload.
  */
-record MapEntry(
+public record MapEntry(
     boolean deny,
     Protocol protocol,
     int first,
@@ -28,7 +28,7 @@ record MapEntry(
         && destination.workload().namedPort(namedPort, flowProtocol) == port;
   }
 
-  String rule() {
+  public String rule() {
     return ref.rule(path);
   }
 }

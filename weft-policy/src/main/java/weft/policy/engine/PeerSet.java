@@ -9,7 +9,7 @@ import weft.policy.model.Peer;
  * The peers of one compiled entry: a set of identity indexes (from the selector cache) plus
  * address blocks checked against the peer's IP. Immutable after construction.
  */
-final class PeerSet {
+public final class PeerSet {
   private final boolean any;
   private final BitSet identities;
   private final Peer.Block[] blocks;
@@ -28,6 +28,20 @@ final class PeerSet {
       if ((b.matchesClusterPeers() || world) && b.contains(peer.ip())) return true;
     }
     return false;
+  }
+
+  /** Every peer. */
+  public boolean any() {
+    return any;
+  }
+
+  /** Indexes (into {@code Identities.all()}) of the identities in the set. */
+  public BitSet identities() {
+    return (BitSet) identities.clone();
+  }
+
+  public List<Peer.Block> blocks() {
+    return List.of(blocks);
   }
 
   boolean isEmpty() {

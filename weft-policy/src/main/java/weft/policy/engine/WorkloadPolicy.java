@@ -13,6 +13,10 @@ public final class WorkloadPolicy {
   private final DirectionPolicy[] label; // [dialect K8S/CILIUM][direction]
   final IstioPolicy istio;
 
+  public IstioPolicy istio() {
+    return istio;
+  }
+
   WorkloadPolicy(WorkloadInfo workload, Identity identity, int identityIndex, DirectionPolicy[] label, IstioPolicy istio) {
     this.workload = workload;
     this.identity = identity;
@@ -25,7 +29,8 @@ public final class WorkloadPolicy {
     return (d == Dialect.KUBERNETES ? 0 : 2) + dir.ordinal();
   }
 
-  DirectionPolicy label(Dialect d, Direction dir) {
+  /** The compiled Kubernetes or Cilium policy map of one direction. */
+  public DirectionPolicy label(Dialect d, Direction dir) {
     return label[slot(d, dir)];
   }
 
