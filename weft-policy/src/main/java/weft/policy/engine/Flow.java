@@ -36,6 +36,19 @@ public record Flow(
     }
   }
 
+  /** {@code SRC -> DST TCP/80 [plaintext] [GET /path] [kafka produce topic]}, for findings and failures. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder().append(source).append(" -> ").append(destination).append(' ')
+        .append(protocol).append('/').append(port);
+    mtls.ifPresent(m -> sb.append(m ? " mtls" : " plaintext"));
+    principal.ifPresent(p -> sb.append(" principal ").append(p));
+    remoteIp.ifPresent(ip -> sb.append(" remote-ip ").append(ip));
+    http.ifPresent(h -> sb.append(' ').append(h.method()).append(' ').append(h.path()));
+    kafka.ifPresent(k -> sb.append(" kafka ").append(weft.policy.model.KafkaApiKeys.name(k.apiKey()))
+        .append(k.topic().map(t -> " " + t).orElse("")));
+    return sb.toString();
+  }
+
   /** A TCP flow with default mTLS and no L7 request. */
   public static Flow tcp(Endpoint source, Endpoint destination, int port) {
     return new Flow(source, destination, Protocol.TCP, port, Optional.empty(), Optional.empty(),

@@ -30,7 +30,7 @@ final class LabelPolicyEvaluator {
       int peerIndex) {
     String where = (d == Direction.INGRESS ? "ingress to " : "egress from ") + subject.describe();
     if (!dp.selected()) {
-      return Decision.notSelected("no policy selects " + subject.describe() + " for " + d.name().toLowerCase(java.util.Locale.ROOT) + ": default allow");
+      return Decision.notSelected("no policy selects " + subject.describe() + (d == Direction.INGRESS ? "" : " for egress") + ": default allow");
     }
     boolean world = peer.isWorld();
     for (MapEntry e : dp.denies()) {

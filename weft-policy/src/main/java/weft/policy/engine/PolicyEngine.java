@@ -15,6 +15,7 @@ import weft.policy.model.IpAddress;
 import weft.policy.model.LabelPolicy;
 import weft.policy.model.NodeInfo;
 import weft.policy.model.PolicyInputs;
+import weft.policy.model.Protocol;
 import weft.policy.model.WorkloadInfo;
 
 /**
@@ -124,6 +125,17 @@ public final class PolicyEngine {
     return new Verdict(allowed, Optional.ofNullable(mode), out);
   }
 
+  /**
+   * Whether compiled entry {@code e} of {@code subject}'s map for {@code direction} matches peer
+   * {@code peer} on {@code protocol}/{@code port} (lint asks this of example flows).
+   */
+  public boolean matches(WorkloadPolicy subject, Direction direction, MapEntry e, Endpoint peer, Protocol protocol, int port) {
+    Party s = party(subject.workload);
+    Party p = resolve(peer);
+    Party destination = direction == Direction.INGRESS ? s : p;
+    return e.matchesPort(protocol, port, destination) && e.peers().contains(indexOf(p, s), p, p.isWorld());
+  }
+
   private WorkloadPolicy policy(Party p) {
     return workloads.get(p.workload().key());
   }
@@ -158,14 +170,17 @@ public final class PolicyEngine {
     if (egress.denied()) return toVerdict(d, egress);
     if (ingress.denied()) return toVerdict(d, ingress);
     if (egress.outcome() == Decision.Outcome.NOT_SELECTED && ingress.outcome() == Decision.Outcome.NOT_SELECTED) {
-      return new Verdict.DialectVerdict(d, true, Optional.empty(), "", ingress.reason() + "; " + egress.reason());
+      // name the end a user asks about: the destination workload, else the source
+      String rule = ingress.reason().startsWith("no policy selects") ? ingress.reason() : egress.reason();
+      return new Verdict.DialectVerdict(d, true, Optional.empty(), rule, ingress.reason() + "; " + egress.reason());
     }
     String rule = !ingress.rule().isEmpty() ? ingress.rule() : egress.rule();
     return new Verdict.DialectVerdict(d, true, Optional.empty(), rule, egress.reason() + "; " + ingress.reason());
   }
 
   private static Verdict.DialectVerdict toVerdict(Dialect d, Decision x) {
-    return new Verdict.DialectVerdict(d, !x.denied(), Optional.ofNullable(x.mode()), x.rule(), x.reason());
+    String rule = x.outcome() == Decision.Outcome.NOT_SELECTED ? x.reason() : x.rule();
+    return new Verdict.DialectVerdict(d, !x.denied(), Optional.ofNullable(x.mode()), rule, x.reason());
   }
 
   private Party resolve(Endpoint e) {
