@@ -9,6 +9,20 @@ record Decision(Outcome outcome, DenyMode mode, String rule, String reason) {
     DENY
   }
 
+  static final Decision NOT_SELECTED = new Decision(Outcome.NOT_SELECTED, null, "", "");
+  static final Decision ALLOW = new Decision(Outcome.ALLOW, null, "", "");
+  static final Decision DENY_DROP = new Decision(Outcome.DENY, DenyMode.DROP, "", "");
+  static final Decision DENY_HTTP_403 = new Decision(Outcome.DENY, DenyMode.HTTP_403, "", "");
+  static final Decision DENY_KAFKA_ERROR = new Decision(Outcome.DENY, DenyMode.KAFKA_ERROR, "", "");
+
+  static Decision quietDeny(DenyMode m) {
+    return switch (m) {
+      case DROP -> DENY_DROP;
+      case HTTP_403 -> DENY_HTTP_403;
+      case KAFKA_ERROR -> DENY_KAFKA_ERROR;
+    };
+  }
+
   static Decision notSelected(String reason) {
     return new Decision(Outcome.NOT_SELECTED, null, "", reason);
   }

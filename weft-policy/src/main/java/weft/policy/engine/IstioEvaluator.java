@@ -27,22 +27,25 @@ final class IstioEvaluator {
       IpAddress remoteIp,
       IpAddress destinationIp) {}
 
-  static Decision decide(IstioPolicy p, Party destination, Request r) {
+  static Decision decide(IstioPolicy p, Party destination, Request r, boolean explain) {
     Flow flow = r.flow();
-    String name = destination.describe();
-    if (!p.selected()) return Decision.notSelected("no policy selects " + name + ": default allow");
+    if (!p.selected()) {
+      return explain ? Decision.notSelected("no policy selects " + destination.describe() + ": default allow") : Decision.NOT_SELECTED;
+    }
     if (flow.protocol() != Protocol.TCP) {
-      return Decision.notSelected("the sidecar of " + name + " does not intercept " + flow.protocol() + ": not enforced");
+      return explain
+          ? Decision.notSelected("the sidecar of " + destination.describe() + " does not intercept " + flow.protocol() + ": not enforced")
+          : Decision.NOT_SELECTED;
     }
-    MtlsPolicy.Mode mode = p.portModes().getOrDefault(flow.port(), MtlsPolicy.Mode.UNSET);
-    String modeFrom = mode == MtlsPolicy.Mode.UNSET || p.portModesFrom() == null ? "" : p.portModesFrom().rule("spec.portLevelMtls[" + flow.port() + "]");
-    if (mode == MtlsPolicy.Mode.UNSET) {
-      mode = p.mode();
-      modeFrom = p.modeFrom() == null ? "" : p.modeFrom().toString();
-    }
-    boolean mtls = r.mtls();
-    if (mode == MtlsPolicy.Mode.STRICT && !mtls) {
-      return Decision.deny(DenyMode.DROP, modeFrom, "plaintext refused: " + name + " requires mTLS (STRICT) on port " + flow.port());
+    MtlsPolicy.Mode mode = p.portModes().isEmpty() ? MtlsPolicy.Mode.UNSET : p.portModes().getOrDefault(flow.port(), MtlsPolicy.Mode.UNSET);
+    boolean portLevel = mode != MtlsPolicy.Mode.UNSET;
+    if (!portLevel) mode = p.mode();
+    if (mode == MtlsPolicy.Mode.STRICT && !r.mtls()) {
+      if (!explain) return Decision.DENY_DROP;
+      String modeFrom = portLevel ? p.portModesFrom().rule("spec.portLevelMtls[" + flow.port() + "]")
+          : p.modeFrom() == null ? "" : p.modeFrom().toString();
+      return Decision.deny(DenyMode.DROP, modeFrom,
+          "plaintext refused: " + destination.describe() + " requires mTLS (STRICT) on port " + flow.port());
     }
     // DISABLE: the sidecar does not terminate mTLS, so there is no peer identity to authorize
     Request seen = mode == MtlsPolicy.Mode.DISABLE ? new Request(flow, false, null, null, r.sourceIp(), r.remoteIp(), r.destinationIp()) : r;
@@ -51,22 +54,27 @@ final class IstioEvaluator {
     for (AuthzPolicy d : p.denies()) {
       for (AuthzRule rule : d.rules()) {
         if (matches(rule, seen, true)) {
-          return Decision.deny(denyMode, d.ref().rule(rule.path()), "DENY policy matches the request; DENY is evaluated before ALLOW");
+          return explain
+              ? Decision.deny(denyMode, d.ref().rule(rule.path()), "DENY policy matches the request; DENY is evaluated before ALLOW")
+              : Decision.quietDeny(denyMode);
         }
       }
     }
     if (p.allows().isEmpty()) {
-      return Decision.allow("", "no DENY matches and no ALLOW policy applies to " + name + ": allow");
+      return explain ? Decision.allow("", "no DENY matches and no ALLOW policy applies to " + destination.describe() + ": allow") : Decision.ALLOW;
     }
     for (AuthzPolicy a : p.allows()) {
       for (AuthzRule rule : a.rules()) {
-        if (matches(rule, seen, false)) return Decision.allow(a.ref().rule(rule.path()), "ALLOW policy matches the request");
+        if (matches(rule, seen, false)) {
+          return explain ? Decision.allow(a.ref().rule(rule.path()), "ALLOW policy matches the request") : Decision.ALLOW;
+        }
       }
     }
+    if (!explain) return Decision.quietDeny(denyMode);
     StringBuilder names = new StringBuilder();
     for (AuthzPolicy a : p.allows()) names.append(names.isEmpty() ? "" : ", ").append(a.ref());
     return Decision.deny(denyMode, p.allows().get(0).ref().toString(),
-        "ALLOW policies apply to " + name + " (" + names + ") and none matches" + (http ? "" : " this TCP connection"));
+        "ALLOW policies apply to " + destination.describe() + " (" + names + ") and none matches" + (http ? "" : " this TCP connection"));
   }
 
   /**

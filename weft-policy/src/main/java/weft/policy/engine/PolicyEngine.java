@@ -20,17 +20,17 @@ import weft.policy.model.WorkloadInfo;
 
 /**
  * The compiled policy of a whole mesh: identities, and for every workload each dialect's policy
- * map per direction. Immutable and safe to share between threads; {@link #evaluate} allocates only
- * its result and the trace strings.
+ * map per direction. Immutable and safe to share between threads. {@link #check} is the data path
+ * (map lookups, no strings); {@link #evaluate} runs the same lookups and explains the verdict.
  */
 public final class PolicyEngine {
   private final PolicyInputs inputs;
   private final EngineOptions options;
   private final Identities identities;
-  private final Map<String, WorkloadPolicy> workloads;
-  private final Map<String, NodeInfo> nodes;
-  private final Map<IpAddress, WorkloadInfo> workloadByIp;
-  private final Map<IpAddress, NodeInfo> nodeByIp;
+  private final Map<Endpoint.Workload, WorkloadPolicy> workloads;
+  private final Map<String, Party> nodes;
+  private final Map<IpAddress, WorkloadPolicy> workloadByIp;
+  private final Map<IpAddress, Party> nodeByIp;
 
   private PolicyEngine(PolicyInputs inputs, EngineOptions options) {
     this.inputs = inputs;
@@ -47,8 +47,8 @@ public final class PolicyEngine {
         case ISTIO -> throw new IllegalArgumentException(p.ref() + ": an Istio policy is not a label policy");
       }
     }
-    Map<String, WorkloadPolicy> ws = new HashMap<>();
-    Map<IpAddress, WorkloadInfo> byIp = new HashMap<>();
+    Map<Endpoint.Workload, WorkloadPolicy> ws = new HashMap<>();
+    Map<IpAddress, WorkloadPolicy> byIp = new HashMap<>();
     for (WorkloadInfo w : inputs.workloads()) {
       Identity id = identities.of(w.key());
       DirectionPolicy[] label = new DirectionPolicy[4];
@@ -57,16 +57,20 @@ public final class PolicyEngine {
         label[WorkloadPolicy.slot(Dialect.CILIUM, d)] = compiler.compile(cilium, w, id, d);
       }
       IstioPolicy istio = IstioPolicy.of(w, inputs.authzPolicies(), inputs.mtlsPolicies(), options.rootNamespace());
-      ws.put(w.key(), new WorkloadPolicy(w, id, identities.index(id), label, istio));
-      for (IpAddress a : w.addresses()) byIp.putIfAbsent(a, w);
+      WorkloadPolicy wp = new WorkloadPolicy(w, id, identities.index(id), label, istio, options.trustDomain());
+      if (ws.put(new Endpoint.Workload(w.namespace(), w.name()), wp) != null) {
+        throw new IllegalArgumentException("duplicate workload " + w.key());
+      }
+      for (IpAddress a : w.addresses()) byIp.putIfAbsent(a, wp);
     }
     this.workloads = Map.copyOf(ws);
     this.workloadByIp = Map.copyOf(byIp);
-    Map<String, NodeInfo> ns = new HashMap<>();
-    Map<IpAddress, NodeInfo> nodeIps = new HashMap<>();
+    Map<String, Party> ns = new HashMap<>();
+    Map<IpAddress, Party> nodeIps = new HashMap<>();
     for (NodeInfo n : inputs.nodes()) {
-      ns.put(n.name(), n);
-      for (IpAddress a : n.addresses()) nodeIps.putIfAbsent(a, n);
+      Party p = new Party(null, n, n.addresses().isEmpty() ? null : n.addresses().get(0));
+      ns.put(n.name(), p);
+      for (IpAddress a : n.addresses()) nodeIps.putIfAbsent(a, p);
     }
     this.nodes = Map.copyOf(ns);
     this.nodeByIp = Map.copyOf(nodeIps);
@@ -89,29 +93,29 @@ public final class PolicyEngine {
   }
 
   public Optional<WorkloadPolicy> workload(String namespace, String name) {
-    return Optional.ofNullable(workloads.get(namespace + "/" + name));
+    return Optional.ofNullable(workloads.get(new Endpoint.Workload(namespace, name)));
   }
 
   public Collection<WorkloadPolicy> workloads() {
     return workloads.values();
   }
 
-  /** Judges a flow: both ends for Kubernetes and Cilium, the destination for Istio. */
+  /** Judges a flow and explains it: both ends for Kubernetes and Cilium, the destination for Istio. */
   public Verdict evaluate(Flow flow) {
     Party src = resolve(flow.source());
     Party dst = resolve(flow.destination());
     List<Verdict.DialectVerdict> out = new ArrayList<>(3);
-    for (Dialect d : new Dialect[] {Dialect.KUBERNETES, Dialect.CILIUM}) {
+    for (Dialect d : LABEL_DIALECTS) {
       Decision egress = src.isWorkload()
-          ? LabelPolicyEvaluator.decide(d, policy(src).label(d, Direction.EGRESS), Direction.EGRESS, src, dst, dst, flow, indexOf(dst, src))
+          ? LabelPolicyEvaluator.decide(src.policy().label(d, Direction.EGRESS), Direction.EGRESS, src, dst, dst, flow, indexOf(dst, src), true)
           : Decision.notSelected("source " + src.describe() + " is not a workload: no egress policy");
       Decision ingress = dst.isWorkload()
-          ? LabelPolicyEvaluator.decide(d, policy(dst).label(d, Direction.INGRESS), Direction.INGRESS, dst, src, dst, flow, indexOf(src, dst))
+          ? LabelPolicyEvaluator.decide(dst.policy().label(d, Direction.INGRESS), Direction.INGRESS, dst, src, dst, flow, indexOf(src, dst), true)
           : Decision.notSelected("destination " + dst.describe() + " is not a workload: no ingress policy");
       out.add(combine(d, egress, ingress));
     }
     Decision istio = dst.isWorkload()
-        ? IstioEvaluator.decide(policy(dst).istio, dst, istioRequest(flow, src, dst))
+        ? IstioEvaluator.decide(dst.policy().istio, dst, istioRequest(flow, src, dst), true)
         : Decision.notSelected("destination " + dst.describe() + " has no sidecar: not enforced");
     out.add(toVerdict(Dialect.ISTIO, istio));
     boolean allowed = true;
@@ -126,43 +130,68 @@ public final class PolicyEngine {
   }
 
   /**
+   * The data-path form of {@link #evaluate}: the same lookups, no explanation. Returns null when
+   * the flow is allowed, else how the denial shows. Allocates nothing for flows between known
+   * workloads and nodes.
+   */
+  public DenyMode check(Flow flow) {
+    Party src = resolve(flow.source());
+    Party dst = resolve(flow.destination());
+    DenyMode mode = null;
+    for (Dialect d : LABEL_DIALECTS) {
+      if (src.isWorkload()) {
+        Decision x = LabelPolicyEvaluator.decide(src.policy().label(d, Direction.EGRESS), Direction.EGRESS, src, dst, dst, flow, indexOf(dst, src), false);
+        if (x.denied()) mode = mode == null ? x.mode() : DenyMode.first(mode, x.mode());
+      }
+      if (dst.isWorkload()) {
+        Decision x = LabelPolicyEvaluator.decide(dst.policy().label(d, Direction.INGRESS), Direction.INGRESS, dst, src, dst, flow, indexOf(src, dst), false);
+        if (x.denied()) mode = mode == null ? x.mode() : DenyMode.first(mode, x.mode());
+      }
+    }
+    if (dst.isWorkload() && dst.policy().istio.selected()) {
+      Decision x = IstioEvaluator.decide(dst.policy().istio, dst, istioRequest(flow, src, dst), false);
+      if (x.denied()) mode = mode == null ? x.mode() : DenyMode.first(mode, x.mode());
+    }
+    return mode;
+  }
+
+  private static final Dialect[] LABEL_DIALECTS = {Dialect.KUBERNETES, Dialect.CILIUM};
+
+  /**
    * Whether compiled entry {@code e} of {@code subject}'s map for {@code direction} matches peer
    * {@code peer} on {@code protocol}/{@code port} (lint asks this of example flows).
    */
   public boolean matches(WorkloadPolicy subject, Direction direction, MapEntry e, Endpoint peer, Protocol protocol, int port) {
-    Party s = party(subject.workload);
+    Party s = subject.party;
     Party p = resolve(peer);
     Party destination = direction == Direction.INGRESS ? s : p;
     return e.matchesPort(protocol, port, destination) && e.peers().contains(indexOf(p, s), p, p.isWorld());
   }
 
-  private WorkloadPolicy policy(Party p) {
-    return workloads.get(p.workload().key());
-  }
-
   /** The identity index of {@code p} as seen from {@code other}. */
   private int indexOf(Party p, Party other) {
-    if (p.isWorkload()) return policy(p).identityIndex;
+    if (p.isWorkload()) return p.policy().identityIndex;
     ReservedIdentity r = p.reservedAsSeenFrom(other);
     return identities.index(r);
   }
 
   private IstioEvaluator.Request istioRequest(Flow flow, Party src, Party dst) {
-    boolean mtls = flow.mtls().orElse(src.isWorkload() && flow.principal().isEmpty() ? true : flow.principal().isPresent());
+    boolean mtls = flow.mtls().orElse(src.isWorkload() || flow.principal().isPresent());
     String principal = null;
-    if (mtls) {
-      String spiffe = flow.principal().orElseGet(() -> src.isWorkload() ? Identities.spiffeId(options.trustDomain(), src.workload()) : null);
-      if (spiffe != null) principal = spiffe.startsWith("spiffe://") ? spiffe.substring(9) : spiffe;
-    }
     String namespace = null;
-    if (principal != null) {
+    if (mtls && flow.principal().isEmpty() && src.isWorkload()) {
+      principal = src.policy().principal;
+      namespace = src.workload().namespace();
+    } else if (mtls && flow.principal().isPresent()) {
+      String spiffe = flow.principal().get();
+      principal = spiffe.startsWith("spiffe://") ? spiffe.substring(9) : spiffe;
       int i = principal.indexOf("/ns/");
       if (i >= 0) {
         int j = principal.indexOf('/', i + 4);
         namespace = j < 0 ? principal.substring(i + 4) : principal.substring(i + 4, j);
       }
     }
-    IpAddress remote = flow.remoteIp().orElse(src.ip());
+    IpAddress remote = flow.remoteIp().isPresent() ? flow.remoteIp().get() : src.ip();
     return new IstioEvaluator.Request(flow, mtls, principal, namespace, src.ip(), remote, dst.ip());
   }
 
@@ -186,26 +215,22 @@ public final class PolicyEngine {
   private Party resolve(Endpoint e) {
     return switch (e) {
       case Endpoint.Workload w -> {
-        WorkloadPolicy p = workloads.get(w.namespace() + "/" + w.name());
+        WorkloadPolicy p = workloads.get(w);
         if (p == null) throw new IllegalArgumentException("unknown workload " + w + " (expected: a Workload in the inputs)");
-        yield party(p.workload);
+        yield p.party;
       }
       case Endpoint.Node n -> {
-        NodeInfo node = nodes.get(n.name());
-        if (node == null) throw new IllegalArgumentException("unknown node " + n.name() + " (expected: a Node in the inputs)");
-        yield new Party(null, node, node.addresses().isEmpty() ? null : node.addresses().get(0), null);
+        Party p = nodes.get(n.name());
+        if (p == null) throw new IllegalArgumentException("unknown node " + n.name() + " (expected: a Node in the inputs)");
+        yield p;
       }
       case Endpoint.Ip ip -> {
-        WorkloadInfo w = workloadByIp.get(ip.address());
-        if (w != null) yield new Party(w, null, ip.address(), identities.of(w.key()));
-        NodeInfo node = nodeByIp.get(ip.address());
-        if (node != null) yield new Party(null, node, ip.address(), null);
-        yield new Party(null, null, ip.address(), ReservedIdentity.WORLD.identity());
+        WorkloadPolicy w = workloadByIp.get(ip.address());
+        if (w != null) yield ip.address().equals(w.party.ip()) ? w.party : new Party(w, null, ip.address());
+        Party node = nodeByIp.get(ip.address());
+        if (node != null) yield node;
+        yield new Party(null, null, ip.address());
       }
     };
-  }
-
-  private Party party(WorkloadInfo w) {
-    return new Party(w, null, w.addresses().isEmpty() ? null : w.addresses().get(0), identities.of(w.key()));
   }
 }

@@ -12,12 +12,17 @@ public final class WorkloadPolicy {
   final int identityIndex;
   private final DirectionPolicy[] label; // [dialect K8S/CILIUM][direction]
   final IstioPolicy istio;
+  /** This workload as a flow end, and its Istio principal (SPIFFE ID without scheme) and namespace. */
+  final Party party;
+  final String principal;
 
   public IstioPolicy istio() {
     return istio;
   }
 
-  WorkloadPolicy(WorkloadInfo workload, Identity identity, int identityIndex, DirectionPolicy[] label, IstioPolicy istio) {
+  WorkloadPolicy(WorkloadInfo workload, Identity identity, int identityIndex, DirectionPolicy[] label, IstioPolicy istio, String trustDomain) {
+    this.principal = trustDomain + "/ns/" + workload.namespace() + "/sa/" + workload.serviceAccount();
+    this.party = new Party(this, null, workload.addresses().isEmpty() ? null : workload.addresses().get(0));
     this.workload = workload;
     this.identity = identity;
     this.identityIndex = identityIndex;

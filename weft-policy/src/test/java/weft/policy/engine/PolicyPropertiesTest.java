@@ -123,4 +123,17 @@ class PolicyPropertiesTest {
     Collections.shuffle(a, new Random(seed + 1));
     assertThat(evaluate(l, a, flow)).isEqualTo(evaluate(label, authz, flow));
   }
+
+  @Property(tries = 300)
+  void theDataPathCheckAgreesWithTheExplainedEvaluate(
+      @ForAll("labelPolicies") List<LabelPolicy> label,
+      @ForAll("authzPolicies") List<AuthzPolicy> authz,
+      @ForAll("flows") Flow flow) {
+    Mesh m = Mesh.demo();
+    m.label.addAll(label);
+    m.authz.addAll(authz);
+    PolicyEngine e = m.engine();
+    Verdict v = e.evaluate(flow);
+    assertThat(Optional.ofNullable(e.check(flow))).as(v.toString()).isEqualTo(v.denyMode());
+  }
 }
