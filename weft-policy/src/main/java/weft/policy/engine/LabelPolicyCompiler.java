@@ -51,7 +51,7 @@ final class LabelPolicyCompiler {
         boolean deny = r.action() == Action.DENY;
         // requirements narrow what an allow reaches; they never narrow a deny (docs/policy.md)
         PeerSet peers = peers(r.peers(), deny ? List.of() : requires);
-        (deny ? denies : allows).addAll(entries(p.ref(), r, deny, peers));
+        (deny ? denies : allows).addAll(entries(p.ref(), r, deny, peers, d == Direction.INGRESS ? w : null));
       }
     }
     if (selectedBy.isEmpty()) return DirectionPolicy.NONE;
@@ -77,7 +77,11 @@ final class LabelPolicyCompiler {
     return new PeerSet(any, bits, blocks);
   }
 
-  private static List<MapEntry> entries(PolicyRef ref, Rule r, boolean deny, PeerSet peers) {
+  /**
+   * {@code destination}: for ingress, the subject itself, whose named ports are resolved here so
+   * the data path compares numbers; for egress null (the peer's ports decide per flow).
+   */
+  private static List<MapEntry> entries(PolicyRef ref, Rule r, boolean deny, PeerSet peers, WorkloadInfo destination) {
     List<MapEntry> out = new ArrayList<>();
     if (r.ports().isEmpty()) {
       out.add(new MapEntry(deny, null, 0, 65535, null, peers, weft.policy.model.L7Rules.NONE, ref, r.path()));
@@ -93,8 +97,19 @@ final class LabelPolicyCompiler {
         switch (m.port()) {
           case PortSpec.Range range ->
               out.add(new MapEntry(deny, m.protocol(), range.first(), range.last(), null, peers, pr.l7(), ref, path));
-          case PortSpec.Named named ->
+          case PortSpec.Named named -> {
+            if (destination == null) {
               out.add(new MapEntry(deny, m.protocol(), 0, 0, named.name(), peers, pr.l7(), ref, path));
+              continue;
+            }
+            for (WorkloadInfo.NamedPort np : destination.ports()) {
+              // a named port carries its own protocol: keep it, so UDP never matches a TCP name
+              if (np.name().equals(named.name()) && m.protocol().covers(np.protocol())) {
+                out.add(new MapEntry(deny, np.protocol(), np.port(), np.port(), null, peers, pr.l7(), ref, path));
+                break;
+              }
+            }
+          }
         }
       }
     }

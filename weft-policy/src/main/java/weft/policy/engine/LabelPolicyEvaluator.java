@@ -29,13 +29,13 @@ final class LabelPolicyEvaluator {
       Flow flow,
       int peerIndex,
       boolean explain) {
-    if (!dp.selected()) {
+    if (!dp.selected) {
       return explain
           ? Decision.notSelected("no policy selects " + subject.describe() + (d == Direction.INGRESS ? "" : " for egress") + ": default allow")
           : Decision.NOT_SELECTED;
     }
     boolean world = peer.isWorld();
-    for (MapEntry e : dp.denies()) {
+    for (MapEntry e : dp.denyArray) {
       if (e.matchesPort(flow.protocol(), flow.port(), destination) && e.peers().contains(peerIndex, peer, world)) {
         return explain
             ? Decision.deny(DenyMode.DROP, e.rule(), where(d, subject) + ": denied by a deny rule, which wins over every allow")
@@ -51,7 +51,7 @@ final class LabelPolicyEvaluator {
       return explain ? Decision.allow("", where(d, subject) + ": traffic from the workload's own node is always allowed") : Decision.ALLOW;
     }
     MapEntry firstL7 = null;
-    for (MapEntry e : dp.allows()) {
+    for (MapEntry e : dp.allowArray) {
       if (e.matchesPort(flow.protocol(), flow.port(), destination) && e.peers().contains(peerIndex, peer, world)) {
         if (e.l7() instanceof L7Rules.None) {
           return explain ? Decision.allow(e.rule(), where(d, subject) + ": allowed at L3/L4") : Decision.ALLOW;
@@ -79,7 +79,7 @@ final class LabelPolicyEvaluator {
     boolean world = peer.isWorld();
     boolean http = false;
     boolean kafka = false;
-    for (MapEntry e : dp.allows()) {
+    for (MapEntry e : dp.allowArray) {
       if (e.matchesPort(flow.protocol(), flow.port(), destination) && e.peers().contains(peerIndex, peer, world)) {
         http |= e.l7() instanceof L7Rules.Http;
         kafka |= e.l7() instanceof L7Rules.Kafka;
@@ -95,7 +95,7 @@ final class LabelPolicyEvaluator {
         return explain ? Decision.deny(DenyMode.DROP, first.rule(), where(d, subject) + ": HTTP request on a port with Kafka rules only") : Decision.DENY_DROP;
       }
       HttpRequest r = flow.http().get();
-      for (MapEntry e : dp.allows()) {
+      for (MapEntry e : dp.allowArray) {
         if (e.l7() instanceof L7Rules.Http h && e.matchesPort(flow.protocol(), flow.port(), destination)
             && e.peers().contains(peerIndex, peer, world)) {
           for (L7Rules.HttpRule rule : h.rules()) {
@@ -113,7 +113,7 @@ final class LabelPolicyEvaluator {
       return explain ? Decision.deny(DenyMode.DROP, first.rule(), where(d, subject) + ": Kafka request on a port with HTTP rules only") : Decision.DENY_DROP;
     }
     KafkaRequest r = flow.kafka().get();
-    for (MapEntry e : dp.allows()) {
+    for (MapEntry e : dp.allowArray) {
       if (e.l7() instanceof L7Rules.Kafka k && e.matchesPort(flow.protocol(), flow.port(), destination)
           && e.peers().contains(peerIndex, peer, world)) {
         for (L7Rules.KafkaRule rule : k.rules()) {

@@ -10,10 +10,13 @@ import com.google.re2j.PatternSyntaxException;
 public final class Regex {
   private final String source;
   private final Pattern pattern;
+  /** The source when it has no metacharacters: matching is then string equality. */
+  private final String literal;
 
   private Regex(String source, Pattern pattern) {
     this.source = source;
     this.pattern = pattern;
+    this.literal = source.chars().anyMatch(c -> "\\.+*?()|[]{}^$".indexOf(c) >= 0) ? null : source;
   }
 
   /** Compiles {@code source}; throws {@link PatternSyntaxException} with RE2's description. */
@@ -21,8 +24,9 @@ public final class Regex {
     return new Regex(source, Pattern.compile(source));
   }
 
-  public boolean matches(CharSequence value) {
-    return pattern.matcher(value).matches();
+  public boolean matches(String value) {
+    if (literal != null) return literal.equals(value);
+    return pattern.matches(value);
   }
 
   public String source() {
