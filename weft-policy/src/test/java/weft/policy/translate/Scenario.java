@@ -22,7 +22,7 @@ import weft.policy.model.Protocol;
  * A small mesh written in YAML plus the policies under test: default/{tweet, jobs-api, recruiter,
  * kafka} and other/spy on node-1/node-2. Flows are written {@code "SRC DST PORT [options]"}.
  */
-final class Scenario {
+public final class Scenario {
   static final String INVENTORY = """
       apiVersion: v1
       kind: Namespace
@@ -78,7 +78,7 @@ final class Scenario {
 
   private Scenario() {}
 
-  static PolicyEngine engine(String policies) {
+  public static PolicyEngine engine(String policies) {
     LoadResult r = ResourceLoader.parse("test.yaml", INVENTORY + "---\n" + policies);
     assertThat(r.errors()).as("load errors").isEmpty();
     PolicyTranslator.Translation t = PolicyTranslator.translate(r.resources());
@@ -91,7 +91,7 @@ final class Scenario {
    * principal=ID}, {@code remote=IP}, {@code METHOD PATH}, {@code host=H}, {@code h:K=V}, {@code
    * kafka=APIKEY/TOPIC}.
    */
-  static Flow flow(String spec) {
+  public static Flow flow(String spec) {
     String[] t = spec.trim().split("\\s+");
     Flow f = Flow.tcp(Endpoint.parse(t[0]), Endpoint.parse(t[1]), Integer.parseInt(t[2]));
     String method = null;
