@@ -44,16 +44,15 @@ final class CiliumDecoder {
   static Optional<Resource> decode(Kind kind, ObjectMeta meta, Obj doc) {
     Problems problems = doc.problems();
     int before = problems.size();
-    List<CiliumRule> rules = new ArrayList<>();
-    doc.object("spec").flatMap(s -> rule(kind, meta, s)).ifPresent(rules::add);
-    rules.addAll(doc.objects("specs", s -> rule(kind, meta, s)));
+    Optional<CiliumRule> spec = doc.object("spec").flatMap(s -> rule(kind, meta, s));
+    List<CiliumRule> specs = doc.objects("specs", s -> rule(kind, meta, s));
     if (!doc.has("spec") && !doc.has("specs")) {
       problems.add(doc.path(), "needs spec or specs");
     }
     if (problems.size() > before) {
       return Optional.empty();
     }
-    return Optional.of(new CiliumNetworkPolicy(kind, meta, rules));
+    return Optional.of(new CiliumNetworkPolicy(kind, meta, spec, specs));
   }
 
   private static Optional<CiliumRule> rule(Kind kind, ObjectMeta meta, Obj spec) {
@@ -186,7 +185,8 @@ final class CiliumDecoder {
   private static Optional<CidrRule> cidrRule(Obj o) {
     Problems problems = o.problems();
     int before = problems.size();
-    Optional<Cidr> cidr = o.requiredString("cidr").flatMap(s -> cidrOrAddress(s, o.at("cidr"), problems));
+    // Cilium CIDRRule: only address/prefix (fromCIDR also takes a bare address).
+    Optional<Cidr> cidr = o.requiredString("cidr").flatMap(s -> NetworkPolicyDecoder.cidr(s, o.at("cidr"), problems));
     List<String> written = o.strings("except");
     List<Cidr> except = new ArrayList<>();
     for (int i = 0; i < written.size(); i++) {

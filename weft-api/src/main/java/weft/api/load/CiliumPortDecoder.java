@@ -1,5 +1,7 @@
 package weft.api.load;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.google.re2j.PatternSyntaxException;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +21,8 @@ import weft.api.meta.Protocol;
 /** Decodes Cilium {@code toPorts[]}: ports and the HTTP / Kafka L7 rules. */
 final class CiliumPortDecoder {
   private static final int MAX_TOPIC_LENGTH = 255;
+  /** Cilium's maxPorts per port rule. */
+  private static final int MAX_PORTS = 40;
 
   private CiliumPortDecoder() {}
 
@@ -35,13 +39,29 @@ final class CiliumPortDecoder {
     } else {
       rules = o.object("rules").flatMap(CiliumPortDecoder::l7Rules);
       if (rules.isPresent()) {
+        // Cilium PortRule.Validate: L7 rules apply to TCP only (not ANY), never to port 0.
+        JsonNode written =
+            o.raw("ports").orElse(MissingNode.getInstance());
+        if (ports.isEmpty() && !o.has("ports")) {
+          problems.add(o.at("ports"), "required with L7 rules (they apply to the listed TCP ports)");
+        }
         for (int i = 0; i < ports.size(); i++) {
-          Protocol p = ports.get(i).protocol();
-          if (p != Protocol.TCP && p != Protocol.ANY) {
-            problems.add(o.at("ports").index(i).field("protocol"), "L7 rules need protocol TCP or ANY, got " + p);
+          PortProtocol p = ports.get(i);
+          if (p.protocol() != Protocol.TCP) {
+            boolean defaulted = !written.path(i).has("protocol");
+            problems.add(
+                o.at("ports").index(i).field("protocol"),
+                "L7 rules need protocol TCP, got " + p.protocol()
+                    + (defaulted ? " (the default when protocol is omitted)" : ""));
+          }
+          if (p.port() instanceof PortRef.Number n && n.port() == 0) {
+            problems.add(o.at("ports").index(i).field("port"), "L7 rules can not be used when a port is 0");
           }
         }
       }
+    }
+    if (ports.size() > MAX_PORTS) {
+      problems.add(o.at("ports"), "too many ports: " + ports.size() + " (expected: at most " + MAX_PORTS + ")");
     }
     o.unsupported("serverNames", "originatingTLS", "terminatingTLS", "listener");
     o.finish();

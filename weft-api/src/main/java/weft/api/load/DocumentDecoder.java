@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import weft.api.Kind;
@@ -82,7 +84,7 @@ final class DocumentDecoder {
   private static Optional<Resource> bind(Kind kind, Obj d, MetadataDecoder.Identity id) {
     Optional<ObjectMeta> meta = MetadataDecoder.decode(kind, d);
     // Without valid metadata, decode against a placeholder so spec problems are still reported.
-    ObjectMeta placeholder = ObjectMeta.of("invalid", id.namespace(), java.util.Map.of());
+    ObjectMeta placeholder = ObjectMeta.of("invalid", id.namespace(), Map.of());
     d.ignore("status");
     Optional<Resource> resource =
         switch (kind) {
@@ -116,7 +118,7 @@ final class DocumentDecoder {
       Obj d,
       Optional<ObjectMeta> meta,
       ObjectMeta placeholder,
-      java.util.function.BiFunction<ObjectMeta, Obj, Optional<Resource>> f) {
+      BiFunction<ObjectMeta, Obj, Optional<Resource>> f) {
     Optional<Resource> r = f.apply(meta.orElse(placeholder), spec(d));
     return meta.isPresent() ? r : Optional.empty();
   }

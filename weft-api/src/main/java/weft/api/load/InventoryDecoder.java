@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import weft.api.Kind;
 import weft.api.Namespace;
 import weft.api.Node;
@@ -31,9 +32,9 @@ final class InventoryDecoder {
     KubernetesNames.checkDnsSubdomain(serviceAccount)
         .ifPresent(p -> problems.add(spec.at("serviceAccount"), p));
     List<InetAddress> addresses = addresses(spec);
-    List<WorkloadPort> ports = spec.objects("ports", InventoryDecoder::workloadPort);
-    uniqueNames(spec, ports.stream().map(WorkloadPort::name).toList());
-    Optional<String> cluster = spec.string("cluster");
+    Set<String> portNames = new HashSet<>();
+    List<WorkloadPort> ports = spec.objects("ports", p -> workloadPort(p, portNames));
+    Optional<String> cluster = name(spec, "cluster");
     Optional<Locality> locality =
         spec.object("locality")
             .map(
@@ -43,7 +44,7 @@ final class InventoryDecoder {
                   l.finish();
                   return new Locality(region, zone);
                 });
-    Optional<String> node = spec.string("node");
+    Optional<String> node = name(spec, "node");
     spec.finish();
     if (problems.size() > before) {
       return Optional.empty();
@@ -51,10 +52,9 @@ final class InventoryDecoder {
     return Optional.of(new Workload(meta, serviceAccount, addresses, ports, cluster, locality, node));
   }
 
-  private static Optional<WorkloadPort> workloadPort(Obj p) {
+  private static Optional<WorkloadPort> workloadPort(Obj p, Set<String> names) {
     int before = p.problems().size();
-    Optional<String> name = p.string("name");
-    name.flatMap(KubernetesNames::checkPortName).ifPresent(m -> p.problems().add(p.at("name"), m));
+    Optional<String> name = portName(p, names);
     Optional<Integer> port = p.has("port") ? p.integer("port", 1, 65535) : missing(p, "port");
     Optional<Protocol> protocol = PortDecoder.protocol(p, "protocol", false);
     Optional<String> appProtocol = p.string("appProtocol");
@@ -86,7 +86,7 @@ final class InventoryDecoder {
           "is set by Kubernetes to the namespace name " + Values.quote(meta.name()) + ", got " + Values.quote(value));
       return Optional.empty();
     }
-    Map<String, String> labels = new java.util.TreeMap<>(meta.labels());
+    Map<String, String> labels = new TreeMap<>(meta.labels());
     labels.put(Namespace.NAME_LABEL, meta.name());
     return Optional.of(
         new Namespace(new ObjectMeta(meta.name(), meta.namespace(), labels, meta.annotations())));
@@ -96,7 +96,8 @@ final class InventoryDecoder {
     Problems problems = spec.problems();
     int before = problems.size();
     Map<String, String> selector = MetadataDecoder.labels(spec, "selector");
-    List<ServicePort> ports = spec.objects("ports", p -> servicePort(kind, p));
+    Set<String> portNames = new HashSet<>();
+    List<ServicePort> ports = spec.objects("ports", p -> servicePort(kind, p, portNames));
     if (ports.size() > 1) {
       for (int i = 0; i < ports.size(); i++) {
         if (ports.get(i).name().isEmpty()) {
@@ -104,7 +105,6 @@ final class InventoryDecoder {
         }
       }
     }
-    uniqueNames(spec, ports.stream().map(ServicePort::name).toList());
     if (kind == Kind.SERVICE) {
       // Core v1 fields about virtual IPs and load balancers: policy and discovery do not use them.
       spec.ignore(
@@ -121,10 +121,9 @@ final class InventoryDecoder {
     return Optional.of(new Service(kind, meta, selector, ports));
   }
 
-  private static Optional<ServicePort> servicePort(Kind kind, Obj p) {
+  private static Optional<ServicePort> servicePort(Kind kind, Obj p, Set<String> names) {
     int before = p.problems().size();
-    Optional<String> name = p.string("name");
-    name.flatMap(KubernetesNames::checkPortName).ifPresent(m -> p.problems().add(p.at("name"), m));
+    Optional<String> name = portName(p, names);
     Optional<Integer> port = p.has("port") ? p.integer("port", 1, 65535) : missing(p, "port");
     Optional<PortRef> target =
         p.raw("targetPort").flatMap(v -> PortDecoder.kubernetesPort(v, 1, p.at("targetPort"), p.problems()));
@@ -157,14 +156,21 @@ final class InventoryDecoder {
                     }));
   }
 
-  private static void uniqueNames(Obj spec, List<Optional<String>> names) {
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < names.size(); i++) {
-      Optional<String> n = names.get(i);
-      if (n.isPresent() && !seen.add(n.get())) {
-        spec.problems().add(spec.at("ports").index(i).field("name"), "duplicate port name " + Values.quote(n.get()));
-      }
+  /** An optional reference to another object by name (a Node, a cluster): a DNS subdomain. */
+  private static Optional<String> name(Obj spec, String field) {
+    Optional<String> name = spec.string(field);
+    name.flatMap(KubernetesNames::checkDnsSubdomain).ifPresent(m -> spec.problems().add(spec.at(field), m));
+    return name;
+  }
+
+  /** A port's optional name: an IANA service name, unique among the ports read so far. */
+  private static Optional<String> portName(Obj p, Set<String> seen) {
+    Optional<String> name = p.string("name");
+    name.flatMap(KubernetesNames::checkPortName).ifPresent(m -> p.problems().add(p.at("name"), m));
+    if (name.isPresent() && !seen.add(name.get())) {
+      p.problems().add(p.at("name"), "duplicate port name " + Values.quote(name.get()));
     }
+    return name;
   }
 
   static <T> Optional<T> missing(Obj o, String field) {

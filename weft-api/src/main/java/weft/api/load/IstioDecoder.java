@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import weft.api.AuthorizationPolicy;
 import weft.api.PeerAuthentication;
 import weft.api.Resource;
@@ -82,7 +83,7 @@ final class IstioDecoder {
     return problems.size() > before ? Optional.empty() : Optional.of(new AuthorizationRule(from, to, when));
   }
 
-  private static <T> Optional<T> wrapped(Obj o, String field, java.util.function.Function<Obj, Optional<T>> inner) {
+  private static <T> Optional<T> wrapped(Obj o, String field, Function<Obj, Optional<T>> inner) {
     Optional<T> value = o.object(field).flatMap(inner);
     if (!o.has(field)) {
       o.raw(field);

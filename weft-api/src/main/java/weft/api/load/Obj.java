@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A path-tracking reader over one JSON/YAML object. Every field a decoder asks for (present or not)
@@ -25,6 +26,7 @@ final class Obj {
   private final Problems problems;
   private final Set<String> known = new LinkedHashSet<>();
   private final Set<String> unsupported = new LinkedHashSet<>();
+  private final Set<String> ignored = new LinkedHashSet<>();
 
   private Obj(JsonNode node, FieldPath path, Problems problems) {
     this.node = node;
@@ -102,7 +104,7 @@ final class Obj {
   }
 
   /** A list whose elements are objects. */
-  <T> List<T> objects(String field, java.util.function.Function<Obj, Optional<T>> element) {
+  <T> List<T> objects(String field, Function<Obj, Optional<T>> element) {
     return list(field, (n, p) -> of(n, p, problems).flatMap(element));
   }
 
@@ -116,9 +118,7 @@ final class Obj {
     object(field)
         .ifPresent(
             o -> {
-              Iterator<Map.Entry<String, JsonNode>> it = o.node.fields();
-              while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+              for (Map.Entry<String, JsonNode> e : o.node.properties()) {
                 o.known.add(e.getKey());
                 if (e.getValue().isNull()) {
                   problems.add(o.path.key(e.getKey()), "expected a string, got null");
@@ -140,7 +140,7 @@ final class Obj {
 
   /** Accepts fields that carry nothing weft uses (server-populated metadata, status). */
   void ignore(String... fields) {
-    known.addAll(List.of(fields));
+    ignored.addAll(List.of(fields));
   }
 
   /** Declares fields of the upstream API that weft does not implement: present = an error. */
@@ -155,18 +155,45 @@ final class Obj {
       String name = it.next();
       if (unsupported.contains(name)) {
         problems.add(at(name), "field is not supported by weft");
-      } else if (!known.contains(name)) {
+      } else if (!known.contains(name) && !ignored.contains(name)) {
         problems.add(at(name), unknownField(name));
       }
     }
   }
 
   private String unknownField(String name) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
     for (String k : known) {
-      if (k.equalsIgnoreCase(name)) {
-        return "unknown field (did you mean " + k + "?)";
+      int d = k.equalsIgnoreCase(name) ? 0 : distance(k, name);
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
       }
     }
+    if (best != null && bestDistance <= Math.min(2, name.length() / 2)) {
+      return "unknown field (did you mean " + best + "?)";
+    }
     return "unknown field (expected one of: " + String.join(", ", known) + ")";
+  }
+
+  /** Levenshtein distance, for "did you mean" hints on misspelt fields. */
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import weft.api.ResourceKey;
 
@@ -115,8 +115,9 @@ public final class ResourceLoader {
     decodeText(file, content, collector);
   }
 
-  private static void decodeText(Path file, String content, Collector collector) {
+  private static void decodeText(Path file, String text, Collector collector) {
     DocumentDecoder decoder = collector.decoder();
+    String content = text.startsWith("\uFEFF") ? text.substring(1) : text; // editors' UTF-8 BOM
     if (file.toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
       decodeJson(file, content, collector, decoder);
     } else {
@@ -125,25 +126,32 @@ public final class ResourceLoader {
   }
 
   private static void decodeJson(Path file, String content, Collector collector, DocumentDecoder decoder) {
-    int index = 0;
-    try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(content)) {
-      while (it.hasNextValue()) {
-        JsonNode value = it.nextValue();
-        if (value.isArray()) {
-          for (JsonNode element : value) {
-            decoder.decode(element, SourceRef.document(file, index++));
-          }
-        } else {
-          decoder.decode(value, SourceRef.document(file, index++));
-        }
+    int[] index = {0};
+    try (JsonParser parser = JSON.createParser(content)) {
+      while (parser.nextToken() != null) {
+        documents(JSON.readTree(parser), file, index, decoder);
       }
     } catch (IOException | RuntimeException e) {
-      collector.errors.add(new LoadError(SourceRef.document(file, index), "", "", "invalid JSON: " + describe(e, 0)));
+      collector.errors.add(new LoadError(SourceRef.document(file, index[0]), "", "", "invalid JSON: " + describe(e, 0)));
+    }
+  }
+
+  /** A top-level array is a list of documents; anything else is one document. */
+  private static void documents(JsonNode value, Path file, int[] index, DocumentDecoder decoder) {
+    if (value == null || value.isMissingNode()) {
+      return;
+    }
+    if (value.isArray()) {
+      for (JsonNode element : value) {
+        decoder.decode(element, SourceRef.document(file, index[0]++));
+      }
+    } else {
+      decoder.decode(value, SourceRef.document(file, index[0]++));
     }
   }
 
   private static void decodeYaml(Path file, String content, Collector collector, DocumentDecoder decoder) {
-    int index = 0;
+    int[] index = {0};
     int start = 0;
     int line = 0;
     Matcher m = DOCUMENT_START.matcher(content);
@@ -157,30 +165,41 @@ public final class ResourceLoader {
       String text = content.substring(chunk[0], chunk[1]);
       int firstLine = line;
       line += (int) text.chars().filter(c -> c == '\n').count();
+      if (blank(text)) {
+        continue; // only the marker, comments or blank lines: not a document
+      }
       JsonNode node;
-      try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
-        if (!it.hasNextValue()) {
-          continue; // empty document: only comments or blank lines
-        }
-        node = it.nextValue();
-        if (it.hasNextValue()) {
-          throw new IllegalStateException("unexpected second document in one chunk");
+      try (JsonParser parser = YAML.createParser(text)) {
+        node = parser.nextToken() == null ? null : YAML.readTree(parser);
+        if (parser.nextToken() != null) {
+          throw new IllegalStateException("more than one document between two \"---\" lines");
         }
       } catch (IOException | RuntimeException e) {
-        collector.errors.add(new LoadError(SourceRef.document(file, index++), "", "", "invalid YAML: " + describe(e, firstLine)));
+        collector.errors.add(
+            new LoadError(SourceRef.document(file, index[0]++), "", "", "invalid YAML: " + describe(e, firstLine)));
         continue;
       }
-      if (node == null || node.isMissingNode() || node.isNull()) {
-        continue;
-      }
-      decoder.decode(node, SourceRef.document(file, index++));
+      documents(node, file, index, decoder);
     }
   }
 
-  /** The parser's message with the line made absolute within the file. */
+  private static boolean blank(String chunk) {
+    String body = chunk.startsWith("---") ? chunk.substring(3) : chunk;
+    return body.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#"));
+  }
+
+  /**
+   * The parser's message without SnakeYAML's source excerpts, with the line made absolute within
+   * the file.
+   */
   private static String describe(Exception e, int lineOffset) {
     if (e instanceof JsonProcessingException j) {
-      String message = j.getOriginalMessage().lines().findFirst().orElse("").trim();
+      String message =
+          j.getOriginalMessage()
+              .lines()
+              .filter(l -> !l.isBlank() && !l.startsWith(" in '") && !l.startsWith("    ") && !l.strip().equals("^"))
+              .map(String::strip)
+              .collect(Collectors.joining(": "));
       JsonLocation loc = j.getLocation();
       if (loc != null && loc.getLineNr() > 0) {
         return message + " (line " + (loc.getLineNr() + lineOffset) + ", column " + loc.getColumnNr() + ")";

@@ -12,7 +12,13 @@ final class Values {
 
   static Optional<String> string(JsonNode v, FieldPath path, Problems problems) {
     if (!v.isTextual()) {
-      problems.add(path, "expected a string, got " + describe(v));
+      // YAML 1.1 (as Jackson and Kubernetes' go-yaml read it) turns unquoted yes/no/on/off and
+      // numbers into non-strings; say so, since the user wrote what looks like a string.
+      String hint =
+          v.isBoolean()
+              ? " (quote it: YAML reads unquoted yes, no, on, off, true and false as booleans)"
+              : v.isNumber() ? " (quote it: YAML reads unquoted numbers as numbers)" : "";
+      problems.add(path, "expected a string, got " + describe(v) + hint);
       return Optional.empty();
     }
     return Optional.of(v.textValue());

@@ -147,6 +147,48 @@ public record Cidr(InetAddress address, int prefixLength) {
 
   @Override
   public String toString() {
-    return address.getHostAddress() + "/" + prefixLength;
+    return format(address) + "/" + prefixLength;
+  }
+
+  /** IPv4 dotted; IPv6 in RFC 5952 form (lower case, longest zero run as "::"). */
+  public static String format(InetAddress address) {
+    byte[] b = address.getAddress();
+    if (b.length == 4) {
+      return address.getHostAddress();
+    }
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1; // RFC 5952 4.2.2: a single zero group is not shortened
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+        sb.append(':');
+      }
+      sb.append(Integer.toHexString(groups[i]));
+    }
+    return sb.toString();
   }
 }
