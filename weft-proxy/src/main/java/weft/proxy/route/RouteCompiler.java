@@ -28,6 +28,7 @@ final class RouteCompiler {
       HeaderMutations.Level vhostRequest,
       HeaderMutations.Level vhostResponse,
       RetryPolicy vhostRetryPolicy,
+      List<MirrorPolicy> inheritedMirrorPolicies,
       long maxDirectResponseBodyBytes) {}
 
   private RouteCompiler() {}
@@ -159,14 +160,10 @@ final class RouteCompiler {
         ? RetryPolicy.compile(a.getRetryPolicy(), path.field("retry_policy"), problems)
         : ctx.vhostRetryPolicy();
     HashPolicy hash = HashPolicy.compile(a.getHashPolicyList(), path.field("hash_policy"), problems);
-    List<MirrorPolicy> mirrors = new ArrayList<>();
-    for (int i = 0; i < a.getRequestMirrorPoliciesCount(); i++) {
-      MirrorPolicy m = MirrorPolicy.compile(a.getRequestMirrorPolicies(i),
-          path.field("request_mirror_policies").index(i), problems);
-      if (m != null) {
-        mirrors.add(m);
-      }
-    }
+    // Envoy: the most specific non-empty list of mirror policies applies; lists are not merged
+    List<MirrorPolicy> mirrors = a.getRequestMirrorPoliciesCount() == 0
+        ? ctx.inheritedMirrorPolicies()
+        : mirrorPolicies(a.getRequestMirrorPoliciesList(), path.field("request_mirror_policies"), problems);
     if (clusters == null || matcher == null) {
       return null;
     }
@@ -174,11 +171,24 @@ final class RouteCompiler {
         timeout, idle, retry, hash, mirrors, request, response);
   }
 
+  static List<MirrorPolicy> mirrorPolicies(
+      List<RouteAction.RequestMirrorPolicy> list, ConfigPath path, ConfigProblems problems) {
+    List<MirrorPolicy> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      MirrorPolicy m = MirrorPolicy.compile(list.get(i), path.index(i), problems);
+      if (m != null) {
+        out.add(m);
+      }
+    }
+    return List.copyOf(out);
+  }
+
   private static ClusterChoice.Builder missing(ConfigPath path, ConfigProblems problems) {
     problems.add(path, "must not be empty");
     return null;
   }
 
+  @SuppressWarnings("deprecation") // total_weight is deprecated but must equal the sum when set
   private static ClusterChoice.Builder weighted(WeightedCluster w, ConfigPath path, ConfigProblems problems) {
     // runtime_key_prefix is accepted: weft has no runtime layer, so the configured weights
     // apply, as in an Envoy whose runtime does not set those keys
@@ -192,14 +202,21 @@ final class RouteCompiler {
     for (int i = 0; i < w.getClustersCount(); i++) {
       WeightedCluster.ClusterWeight c = w.getClusters(i);
       ConfigPath cp = path.field("clusters").index(i);
-      SupportedFields.check(c, cp, problems, "name", "weight");
+      SupportedFields.check(c, cp, problems, "name", "weight", "request_headers_to_add",
+          "request_headers_to_remove", "response_headers_to_add", "response_headers_to_remove",
+          "host_rewrite_literal");
       if (c.getName().isEmpty()) {
         problems.add(cp.field("name"), "must not be empty");
         return null;
       }
       long weight = c.hasWeight() ? Integer.toUnsignedLong(c.getWeight().getValue()) : 0;
       sum += weight;
-      b.add(c.getName(), weight);
+      b.add(c.getName(), weight,
+          HeaderMutations.compileLevel(c.getRequestHeadersToAddList(), c.getRequestHeadersToRemoveList(),
+              cp.field("request_headers_to_add"), cp.field("request_headers_to_remove"), problems),
+          HeaderMutations.compileLevel(c.getResponseHeadersToAddList(), c.getResponseHeadersToRemoveList(),
+              cp.field("response_headers_to_add"), cp.field("response_headers_to_remove"), problems),
+          c.getHostRewriteLiteral().isEmpty() ? null : c.getHostRewriteLiteral());
     }
     if (sum == 0 || sum > 0xFFFF_FFFFL) {
       problems.add(path.field("clusters"), "sum of weights is " + sum

@@ -19,8 +19,8 @@ import weft.proxy.config.SupportedFields;
  * responses with a Location, and {@code cluster_header} results.
  */
 public final class RouteTable {
-  /** A compiled virtual host. */
-  record Host(String name, RouteRule[] routes, boolean requireTls) {}
+  /** A compiled virtual host; {@code requireTls} is require_tls (NONE, EXTERNAL_ONLY or ALL). */
+  record Host(String name, RouteRule[] routes, VirtualHost.TlsRequirementType requireTls) {}
 
   private final String name;
   private final DomainIndex<Host> hosts;
@@ -44,7 +44,10 @@ public final class RouteTable {
         "name", "virtual_hosts", "request_headers_to_add", "request_headers_to_remove",
         "response_headers_to_add", "response_headers_to_remove",
         "most_specific_header_mutations_wins", "validate_clusters",
-        "max_direct_response_body_size_bytes", "ignore_port_in_host_matching", "metadata");
+        "max_direct_response_body_size_bytes", "ignore_port_in_host_matching", "metadata",
+        "request_mirror_policies");
+    List<MirrorPolicy> cfgMirrors = RouteCompiler.mirrorPolicies(
+        rc.getRequestMirrorPoliciesList(), path.field("request_mirror_policies"), problems);
     HeaderMutations.Level cfgReq = HeaderMutations.compileLevel(
         rc.getRequestHeadersToAddList(), rc.getRequestHeadersToRemoveList(),
         path.field("request_headers_to_add"), path.field("request_headers_to_remove"), problems);
@@ -62,8 +65,8 @@ public final class RouteTable {
       if (!vhostNames.add(vh.getName())) {
         problems.add(vp.field("name"), "duplicate virtual host name '" + vh.getName() + "'");
       }
-      Host host = compileHost(vh, rc.getMostSpecificHeaderMutationsWins(), cfgReq, cfgResp, maxBody,
-          clusters, vp, problems);
+      Host host = compileHost(vh, rc.getMostSpecificHeaderMutationsWins(), cfgReq, cfgResp, cfgMirrors,
+          maxBody, clusters, vp, problems);
       if (vh.getDomainsCount() == 0) {
         problems.add(vp.field("domains"), "must not be empty");
       }
@@ -89,20 +92,16 @@ public final class RouteTable {
   }
 
   private static Host compileHost(VirtualHost vh, boolean mostSpecificWins, HeaderMutations.Level cfgReq,
-      HeaderMutations.Level cfgResp, long maxBody, Set<String> clusters, ConfigPath path,
-      ConfigProblems problems) {
+      HeaderMutations.Level cfgResp, List<MirrorPolicy> cfgMirrors, long maxBody, Set<String> clusters,
+      ConfigPath path, ConfigProblems problems) {
     SupportedFields.check(vh, path, problems,
         "name", "domains", "routes", "require_tls", "request_headers_to_add",
         "request_headers_to_remove", "response_headers_to_add", "response_headers_to_remove",
-        "retry_policy", "metadata");
-    boolean requireTls = switch (vh.getRequireTls()) {
-      case NONE -> false;
-      case ALL -> true;
-      case EXTERNAL_ONLY, UNRECOGNIZED -> {
-        problems.unsupported(path.field("require_tls"), "require_tls " + vh.getRequireTls());
-        yield false;
-      }
-    };
+        "retry_policy", "request_mirror_policies", "metadata");
+    VirtualHost.TlsRequirementType requireTls = vh.getRequireTls();
+    if (requireTls == VirtualHost.TlsRequirementType.UNRECOGNIZED) {
+      problems.unsupported(path.field("require_tls"), "require_tls " + vh.getRequireTlsValue());
+    }
     RetryPolicy vhRetry = vh.hasRetryPolicy()
         ? RetryPolicy.compile(vh.getRetryPolicy(), path.field("retry_policy"), problems)
         : RetryPolicy.NONE;
@@ -111,7 +110,10 @@ public final class RouteTable {
             path.field("request_headers_to_add"), path.field("request_headers_to_remove"), problems),
         HeaderMutations.compileLevel(vh.getResponseHeadersToAddList(), vh.getResponseHeadersToRemoveList(),
             path.field("response_headers_to_add"), path.field("response_headers_to_remove"), problems),
-        vhRetry, maxBody);
+        vhRetry,
+        vh.getRequestMirrorPoliciesCount() == 0 ? cfgMirrors : RouteCompiler.mirrorPolicies(
+            vh.getRequestMirrorPoliciesList(), path.field("request_mirror_policies"), problems),
+        maxBody);
     List<RouteRule> rules = new ArrayList<>();
     for (int i = 0; i < vh.getRoutesCount(); i++) {
       RouteRule rule = RouteCompiler.compile(vh.getRoutes(i), ctx, path.field("routes").index(i), problems);
@@ -155,7 +157,7 @@ public final class RouteTable {
     if (host == null) {
       return RouteResult.NoRoute.INSTANCE;
     }
-    if (host.requireTls() && !"https".equals(req.scheme())) {
+    if (needsTlsRedirect(host.requireTls(), req)) {
       return new RouteResult.Redirect(301, Redirector.httpsLocation(req), HeaderMutations.NONE);
     }
     for (RouteRule rule : host.routes()) {
@@ -164,6 +166,19 @@ public final class RouteTable {
       }
     }
     return RouteResult.NoRoute.INSTANCE;
+  }
+
+  /**
+   * require_tls: ALL redirects every plain request; EXTERNAL_ONLY only those without {@code
+   * x-envoy-internal: true}, which the connection manager sets, and strips from untrusted
+   * clients, as Envoy does.
+   */
+  private static boolean needsTlsRedirect(VirtualHost.TlsRequirementType t, RouteRequest req) {
+    return switch (t) {
+      case NONE, UNRECOGNIZED -> false;
+      case ALL -> !"https".equals(req.scheme());
+      case EXTERNAL_ONLY -> !"https".equals(req.scheme()) && !"true".equals(req.header("x-envoy-internal"));
+    };
   }
 
   /** The name of the virtual host {@code authority} selects, or null (for logs and tests). */

@@ -149,6 +149,30 @@ class RoutePoliciesTest {
     assertThat(byHeader.sampled(124)).isTrue();
   }
 
+  @Test
+  void theMostSpecificNonEmptyListOfMirrorPoliciesApplies() {
+    RouteTable t = Yaml.table("""
+        request_mirror_policies: [{cluster: from-config}]
+        virtual_hosts:
+        - name: vh
+          domains: [vh.test]
+          request_mirror_policies: [{cluster: from-vhost}]
+          routes:
+          - {match: {prefix: /own}, route: {cluster: c, request_mirror_policies: [{cluster: from-route}]}}
+          - {match: {prefix: /}, route: {cluster: c}}
+        - {name: other, domains: ['*'], routes: [{match: {prefix: /}, route: {cluster: c}}]}
+        """);
+    assertThat(mirrorCluster(t, TestRequest.get("vh.test", "/own"))).isEqualTo("from-route");
+    assertThat(mirrorCluster(t, TestRequest.get("vh.test", "/x"))).isEqualTo("from-vhost");
+    assertThat(mirrorCluster(t, TestRequest.get("x.test", "/x"))).isEqualTo("from-config");
+  }
+
+  private static String mirrorCluster(RouteTable t, TestRequest r) {
+    var policies = ((RouteResult.Forward) t.route(r)).entry().mirrorPolicies();
+    assertThat(policies).hasSize(1);
+    return policies.get(0).staticCluster();
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({"localhost:10000, localhost-shadow:10000", "a.test, a.test-shadow", "'[::1]:80', '[::1]-shadow:80'"})
   void shadowAuthorityAppendsTheSuffixToTheHost(String authority, String shadow) {
