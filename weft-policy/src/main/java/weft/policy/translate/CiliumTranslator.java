@@ -49,8 +49,7 @@ final class CiliumTranslator {
     List<LabelPolicy> out = new ArrayList<>();
     for (int i = 0; i < cnp.rules().size(); i++) {
       CiliumRule r = cnp.rules().get(i);
-      // weft-api flattens spec + specs; name a single rule "spec", several by index
-      String base = cnp.rules().size() == 1 ? "spec" : "specs[" + i + "]";
+      String base = cnp.rulePath(i);
       PolicyRef ref = new PolicyRef(Dialect.CILIUM, kind, ns, cnp.metadata().name());
       String resource = ref.toString();
       if (r.subject() instanceof RuleSubject.Nodes) {

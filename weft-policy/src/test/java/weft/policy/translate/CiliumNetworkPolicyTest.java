@@ -173,4 +173,20 @@ class CiliumNetworkPolicyTest {
     assertThat(Scenario.engine(L7).evaluate(Scenario.flow("default/recruiter default/jobs-api 80 GET /x")).denyMode()).contains(DenyMode.DROP);
     assertThat(Scenario.engine(KAFKA).evaluate(Scenario.flow("default/tweet default/kafka 9092 kafka=produce/x")).denyMode()).contains(DenyMode.KAFKA_ERROR);
   }
+
+  @Test
+  void specsRulesAreNamedByTheirOwnPath() {
+    String specs = """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: specs, namespace: default}
+        specs:
+        - endpointSelector: {matchLabels: {app: tweet}}
+          ingress: [{fromEndpoints: [{}]}]
+        - endpointSelector: {matchLabels: {app: jobs-api}}
+          ingress: [{fromEndpoints: [{matchLabels: {app: recruiter}}]}]
+        """;
+    Verdict v = Scenario.engine(specs).evaluate(Scenario.flow("default/recruiter default/jobs-api 80"));
+    assertThat(v.dialect(Dialect.CILIUM).rule()).isEqualTo("CiliumNetworkPolicy default/specs specs[1].ingress[0]");
+  }
 }
