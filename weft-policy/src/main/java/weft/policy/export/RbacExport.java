@@ -28,18 +28,25 @@ public final class RbacExport {
     List<RBAC> http = new ArrayList<>();
     label.http(Dialect.CILIUM).ifPresent(http::add);
     http.addAll(IstioRbac.authz(w.istio(), true));
-    String prefix = w.workload().key() + " ";
+    // stat prefixes are dotted names: keep them to Envoy's tag-safe characters
+    String prefix = ("inbound_" + w.workload().namespace() + "_" + w.workload().name()).replaceAll("[^A-Za-z0-9_-]", "_") + "_";
     return new InboundRbac(
         network(tcp, prefix + "tcp"),
         network(common, prefix + "http"),
         http.stream().map(r -> io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder().setRules(r).build()).toList());
   }
 
+  /** The export of workload {@code namespace/name}; throws when the engine does not know it. */
+  public static InboundRbac export(PolicyEngine engine, String namespace, String name) {
+    return export(engine, engine.workload(namespace, name).orElseThrow(
+        () -> new IllegalArgumentException("unknown workload " + namespace + "/" + name)));
+  }
+
   private static List<io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC> network(List<RBAC> rules, String statPrefix) {
     List<io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC> out = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
       out.add(io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.newBuilder()
-          .setRules(rules.get(i)).setStatPrefix(statPrefix + "." + i + ".").build());
+          .setRules(rules.get(i)).setStatPrefix(statPrefix + "_" + i + ".").build());
     }
     return out;
   }

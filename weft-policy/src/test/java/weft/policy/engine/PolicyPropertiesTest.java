@@ -58,7 +58,7 @@ class PolicyPropertiesTest {
     return m.engine().evaluate(f);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void addingAnAllowRuleNeverTurnsAnAllowedFlowIntoADeny(
       @ForAll("labelPolicies") List<LabelPolicy> label,
       @ForAll("authzPolicies") List<AuthzPolicy> authz,
@@ -86,7 +86,7 @@ class PolicyPropertiesTest {
     if (before.allowed()) assertThat(after.allowed()).as("before:\n%s\nafter:\n%s", before, after).isTrue();
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void aMatchingDenyRuleAlwaysWins(
       @ForAll("labelPolicies") List<LabelPolicy> label,
       @ForAll("authzPolicies") List<AuthzPolicy> authz,
@@ -124,7 +124,7 @@ class PolicyPropertiesTest {
     assertThat(evaluate(l, a, flow)).isEqualTo(evaluate(label, authz, flow));
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void theDataPathCheckAgreesWithTheExplainedEvaluate(
       @ForAll("labelPolicies") List<LabelPolicy> label,
       @ForAll("authzPolicies") List<AuthzPolicy> authz,

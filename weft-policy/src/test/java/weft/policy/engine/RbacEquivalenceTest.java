@@ -66,7 +66,7 @@ class RbacEquivalenceTest {
     return new LabelPolicy(p.ref(), p.subject(), deny, ingress, List.of(), List.of(), List.of());
   }
 
-  @Property(tries = 400)
+  @Property(tries = 300)
   void exportedRbacReproducesEvaluate(
       @ForAll("labelPolicies") List<LabelPolicy> label,
       @ForAll("authzPolicies") List<AuthzPolicy> authz,
