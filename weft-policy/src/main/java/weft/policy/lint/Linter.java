@@ -19,6 +19,7 @@ import weft.policy.lint.Finding.Severity;
 import weft.policy.model.AuthzPolicy;
 import weft.policy.model.Dialect;
 import weft.policy.model.Direction;
+import weft.policy.model.HttpRequest;
 import weft.policy.model.IpAddress;
 import weft.policy.model.L7Rules;
 import weft.policy.model.LabelPolicy;
@@ -204,28 +205,37 @@ public final class Linter {
         for (MapEntry e : dst.label(d, Direction.INGRESS).allows()) port(e, dst.workload()).ifPresent(ports::add);
       }
       if (ports.isEmpty()) ports.add(80);
+      Endpoint to = new Endpoint.Workload(dst.workload().namespace(), dst.workload().name());
+      List<Optional<HttpRequest>> requests = SampleRequests.of(dst);
       for (Endpoint src : peers) {
-        if (src.toString().equals(dst.workload().key())) continue;
+        if (src.equals(to)) continue;
         for (int port : ports) {
-          Flow f = Flow.tcp(src, new Endpoint.Workload(dst.workload().namespace(), dst.workload().name()), port);
-          Verdict v = engine.evaluate(f);
-          List<Verdict.DialectVerdict> enforcing = v.dialects().stream()
-              .filter(x -> !x.rule().startsWith("no policy selects") && !x.reason().contains("not enforced")).toList();
-          boolean someAllow = enforcing.stream().anyMatch(Verdict.DialectVerdict::allowed);
-          boolean someDeny = enforcing.stream().anyMatch(x -> !x.allowed());
-          if (!someAllow || !someDeny) continue;
-          String key = enforcing.stream().map(x -> x.dialect() + (x.allowed() ? "+" : "-") + x.rule()).toList().toString();
-          if (!seen.add(key)) continue;
-          StringBuilder msg = new StringBuilder();
-          for (Verdict.DialectVerdict x : enforcing) {
-            msg.append(msg.isEmpty() ? "" : "; ").append(x.dialect().id()).append(x.allowed() ? " allows" : " denies")
-                .append(x.rule().isEmpty() ? "" : " (" + x.rule() + ")");
+          for (Optional<HttpRequest> request : requests) {
+            Flow f = request.map(Flow.tcp(src, to, port)::withHttp).orElse(Flow.tcp(src, to, port));
+            Optional<Finding> d = disagreement(dst, port, f, seen);
+            if (d.isEmpty()) continue;
+            out.add(d.get());
+            if (++found >= MAX_DISAGREEMENTS) return;
           }
-          out.add(new Finding(Severity.WARNING, "dialects-disagree", dst.workload().key() + " port " + port, msg.toString(), Optional.of(f)));
-          if (++found >= MAX_DISAGREEMENTS) return;
         }
       }
     }
   }
 
+  private Optional<Finding> disagreement(WorkloadPolicy dst, int port, Flow f, Set<String> seen) {
+    Verdict v = engine.evaluate(f);
+    List<Verdict.DialectVerdict> enforcing = v.dialects().stream()
+        .filter(x -> !x.rule().startsWith("no policy selects") && !x.reason().contains("not enforced")).toList();
+    boolean someAllow = enforcing.stream().anyMatch(Verdict.DialectVerdict::allowed);
+    boolean someDeny = enforcing.stream().anyMatch(x -> !x.allowed());
+    if (!someAllow || !someDeny) return Optional.empty();
+    String key = enforcing.stream().map(x -> x.dialect() + (x.allowed() ? "+" : "-") + x.rule()).toList().toString();
+    if (!seen.add(key)) return Optional.empty();
+    StringBuilder msg = new StringBuilder();
+    for (Verdict.DialectVerdict x : enforcing) {
+      msg.append(msg.isEmpty() ? "" : "; ").append(x.dialect().id()).append(x.allowed() ? " allows" : " denies")
+          .append(x.rule().isEmpty() ? "" : " (" + x.rule() + ")");
+    }
+    return Optional.of(new Finding(Severity.WARNING, "dialects-disagree", dst.workload().key() + " port " + port, msg.toString(), Optional.of(f)));
+  }
 }
