@@ -25,6 +25,7 @@ public final class UpstreamCluster {
   private final ClusterContext ctx;
   private final OutlierDetector outlier;
   private final HealthChecker healthChecker;
+  private final DnsRefresher dns;
   private final List<Consumer<List<Host>>> membershipListeners = new ArrayList<>();
   private volatile List<Host> members = List.of();
   private volatile HostSnapshot snapshot = HostSnapshot.EMPTY;
@@ -39,6 +40,7 @@ public final class UpstreamCluster {
         config.outlier().map(o -> new OutlierDetector(o, this, control, ctx.ticker(), stats)).orElse(null);
     this.healthChecker =
         config.healthChecks().isEmpty() ? null : new HealthChecker(config.healthChecks().get(0), this);
+    this.dns = config.discovery() == ClusterConfig.Discovery.STRICT_DNS ? new DnsRefresher(this) : null;
     if (config.discovery() == ClusterConfig.Discovery.STATIC) {
       List<Host> hosts = new ArrayList<>();
       for (Endpoints.Spec s : config.endpoints()) {
@@ -175,6 +177,14 @@ public final class UpstreamCluster {
     if (healthChecker != null) {
       healthChecker.start();
     }
+    if (dns != null) {
+      dns.start();
+    }
+  }
+
+  /** Completes when the cluster has its first membership (STRICT_DNS: the first lookups). */
+  java.util.concurrent.CompletableFuture<Void> initialized() {
+    return dns == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : dns.firstResolution();
   }
 
   /** Control loop. */
@@ -184,6 +194,9 @@ public final class UpstreamCluster {
     }
     if (healthChecker != null) {
       healthChecker.stop();
+    }
+    if (dns != null) {
+      dns.stop();
     }
   }
 
