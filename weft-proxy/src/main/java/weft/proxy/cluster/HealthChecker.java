@@ -22,6 +22,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import weft.proxy.observe.Counter;
 
@@ -54,6 +55,15 @@ final class HealthChecker {
     success = stats.counter("health_check.success");
     failure = stats.counter("health_check.failure");
     networkFailure = stats.counter("health_check.network_failure");
+  }
+
+  /**
+   * Control loop, after {@link #start()}: completes once every current host has had one check
+   * result (Envoy warms a cluster with active health checks this way before using it).
+   */
+  CompletableFuture<Void> firstRound() {
+    return CompletableFuture.allOf(
+        sessions.values().stream().map(s -> s.firstResult).toArray(CompletableFuture[]::new));
   }
 
   /** Control loop. */
@@ -91,6 +101,7 @@ final class HealthChecker {
   /** One host's checks; every field is confined to the control loop. */
   private final class Session {
     private final Host host;
+    private final CompletableFuture<Void> firstResult = new CompletableFuture<>();
     private boolean first = true;
     private int passes;
     private int fails;
@@ -106,6 +117,7 @@ final class HealthChecker {
 
     void stop() {
       stopped = true;
+      firstResult.complete(null);
       if (timer != null) {
         timer.cancel(false);
       }
@@ -131,6 +143,15 @@ final class HealthChecker {
                   new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                      // checks use the cluster's transport socket, as Envoy's do (e.g. TLS)
+                      UpstreamTransport t = cluster.transport();
+                      if (t != null) {
+                        String peer =
+                            host.hostname().isEmpty()
+                                ? host.healthCheckAddress().getHostString()
+                                : host.hostname();
+                        ch.pipeline().addLast(t.newHandler(ch.alloc(), peer, host.healthCheckAddress().getPort()));
+                      }
                       ch.pipeline().addLast(probe(gen));
                     }
                   })
@@ -163,6 +184,7 @@ final class HealthChecker {
       }
       boolean changed = ok ? pass() : fail(network);
       first = false;
+      firstResult.complete(null);
       if (changed) {
         cluster.healthChanged();
         cluster.stats().gauge("health_check.healthy").set(

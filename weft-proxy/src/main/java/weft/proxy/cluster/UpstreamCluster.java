@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -182,9 +183,19 @@ public final class UpstreamCluster {
     }
   }
 
-  /** Completes when the cluster has its first membership (STRICT_DNS: the first lookups). */
-  java.util.concurrent.CompletableFuture<Void> initialized() {
-    return dns == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : dns.firstResolution();
+  /**
+   * Completes when the cluster is warm: STRICT_DNS has its first lookups and, with active health
+   * checks, every host has had its first check. Call after {@link #start()}.
+   */
+  CompletableFuture<Void> initialized() {
+    CompletableFuture<Void> members =
+        dns == null ? CompletableFuture.completedFuture(null) : dns.firstResolution();
+    if (healthChecker == null) {
+      return members;
+    }
+    // hosts found by the first lookup get their first check too
+    return members.thenCompose(
+        v -> CompletableFuture.supplyAsync(healthChecker::firstRound, control).thenCompose(f -> f));
   }
 
   /** Control loop. */

@@ -74,6 +74,20 @@ class HealthCheckTest {
   }
 
   @Test
+  void startCompletesAfterEveryHostHadItsFirstCheck() throws Exception {
+    try (TestBackend up = TestBackend.http();
+        var b = buildNio(cluster("\"http_health_check\":{\"path\":\"/\"}",
+            endpoint(up.port(), 0) + "," + endpoint(1, 0)))) {
+      b.manager().start().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      UpstreamCluster c = b.cluster("backend");
+      // the first passing check makes a host healthy at once; the refused one stays failed
+      assertThat(c.hosts().get(0).healthy()).isTrue();
+      assertThat(c.hosts().get(1).failedActiveHealthCheck()).isTrue();
+      assertThat(c.choose(LbContext.NONE)).isSameAs(c.hosts().get(0));
+    }
+  }
+
+  @Test
   void requestCarriesPathAndClusterNameAsHost() {
     try (TestBackend a = TestBackend.http();
         var b = buildNio(cluster("\"http_health_check\":{\"path\":\"/healthz\"}", endpoint(a.port(), 0)))) {
