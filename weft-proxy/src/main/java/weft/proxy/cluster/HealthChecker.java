@@ -174,12 +174,13 @@ final class HealthChecker {
       }
       boolean changed = ok ? pass() : fail(network);
       first = false;
-      firstResult.complete(null);
       if (changed) {
         cluster.healthChanged();
         cluster.stats().gauge("health_check.healthy").set(
             cluster.members().stream().filter(h -> !h.failedActiveHealthCheck()).count());
       }
+      // after the snapshot is republished, so that whoever waits sees the result in choose()
+      firstResult.complete(null);
       timer = loop.schedule(this::runCheck, spec.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -194,8 +195,10 @@ final class HealthChecker {
           passes = 0;
         }
       }
+      // outlier.rst: a passing host (below unhealthy_threshold, or back over healthy_threshold)
+      // is unejected; one still marked failed is not
       OutlierDetector od = cluster.outlierDetector();
-      if (od != null) {
+      if (od != null && !host.failedActiveHealthCheck()) {
         od.onActiveHealthCheckSuccess(host);
       }
       return changed;
