@@ -113,6 +113,25 @@ class HealthCheckTest {
   }
 
   @Test
+  void failedHostsAreCheckedAtTheUnhealthyInterval() {
+    String json =
+        cluster("\"http_health_check\":{\"path\":\"/\"}", "ENDPOINTS")
+            .replace("\"interval\":\"0.05s\"", "\"interval\":\"30s\",\"unhealthy_interval\":\"0.02s\"");
+    try (TestBackend failing = TestBackend.http();
+        TestBackend passing = TestBackend.http()) {
+      failing.status.set(503);
+      String eps = endpoint(failing.port(), 0) + "," + endpoint(passing.port(), 0);
+      try (var b = buildNio(json.replace("ENDPOINTS", eps))) {
+        assertThat(b.problems().list()).isEmpty();
+        b.manager().start();
+        await().until(() -> failing.requests.size() >= 5);
+        assertThat(passing.requests).hasSize(1);
+        assertThat(b.cluster("backend").hosts().get(1).healthy()).isTrue();
+      }
+    }
+  }
+
+  @Test
   void requestCarriesPathAndClusterNameAsHost() {
     try (TestBackend a = TestBackend.http();
         var b = buildNio(cluster("\"http_health_check\":{\"path\":\"/healthz\"}", endpoint(a.port(), 0)))) {
