@@ -34,6 +34,22 @@
  *                 | reportReset(host)
  * }</pre>
  *
+ * <h2>Files</h2>
+ *
+ * <ul>
+ *   <li>config: {@code ClusterConfig} (cluster.proto), {@code Endpoints} (load_assignment), {@code
+ *       LbPolicies}/{@code TypedLbPolicies}, {@code UpstreamProtocol}, {@code HealthCheckSpec},
+ *       {@code OutlierDetector.Config}
+ *   <li>runtime: {@code ClusterManager}, {@code UpstreamCluster}, {@code Host}, {@code
+ *       HostSnapshot} (priorities, localities), {@code PriorityLoad}, {@code CircuitBreakers},
+ *       {@code ClusterStats}, {@code ClustersDump}
+ *   <li>balancers: {@code RoundRobinPicker} ({@code WeightedSequence}, {@code StripedCursor}),
+ *       {@code LeastRequestPicker}, {@code RandomPicker}, {@code RingHashPicker}, {@code
+ *       MaglevPicker}, {@code XxHash64}
+ *   <li>background: {@code HealthChecker} + {@code HealthProbes}, {@code OutlierDetector}, {@code
+ *       DnsRefresher}, {@code SocketTypes}
+ * </ul>
+ *
  * <h2>Bootstrap parsing</h2>
  *
  * The bootstrap's JSON type registry must know the {@code @type}s clusters may carry: {@code
