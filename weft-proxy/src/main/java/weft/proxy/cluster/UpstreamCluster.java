@@ -54,10 +54,15 @@ public final class UpstreamCluster {
 
   Host newHost(Endpoints.Spec s, InetAddress ip) {
     int hcPort = s.healthCheckPort() == 0 ? s.port() : s.healthCheckPort();
+    // Envoy's STRICT_DNS hosts are named after the DNS name unless the endpoint sets hostname
+    String hostname =
+        s.hostname().isEmpty() && config.discovery() == ClusterConfig.Discovery.STRICT_DNS
+            ? s.address()
+            : s.hostname();
     Host h =
         new Host(
             new InetSocketAddress(ip, s.port()),
-            s.hostname(),
+            hostname,
             s.locality(),
             s.priority(),
             s.weight(),
