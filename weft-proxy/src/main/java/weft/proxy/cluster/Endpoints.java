@@ -30,11 +30,14 @@ record Endpoints(
    *
    * @param address an IP literal (STATIC) or a DNS name (STRICT_DNS)
    * @param healthCheckPort {@code health_check_config.port_value}, 0 = the endpoint's port
+   * @param healthCheckHost {@code health_check_config.hostname}: the HTTP check's Host header for
+   *     this endpoint, empty = the cluster-level one
    */
   record Spec(
       String address,
       int port,
       int healthCheckPort,
+      String healthCheckHost,
       String hostname,
       Locality locality,
       int priority,
@@ -122,17 +125,19 @@ record Endpoints(
     ConfigPath ep = p.field("endpoint");
     SupportedFields.check(e, ep, problems, "address", "health_check_config", "hostname");
     int hcPort = 0;
+    String hcHost = "";
     if (e.hasHealthCheckConfig()) {
       SupportedFields.check(
-          e.getHealthCheckConfig(), ep.field("health_check_config"), problems, "port_value");
+          e.getHealthCheckConfig(), ep.field("health_check_config"), problems, "port_value", "hostname");
       hcPort = e.getHealthCheckConfig().getPortValue();
+      hcHost = e.getHealthCheckConfig().getHostname();
     }
     SocketAddress sa = socketAddress(e.getAddress(), ep.field("address"), problems);
     if (sa == null) {
       return null;
     }
     return new Spec(
-        sa.getAddress(), sa.getPortValue(), hcPort, e.getHostname(), locality, priority, weight);
+        sa.getAddress(), sa.getPortValue(), hcPort, hcHost, e.getHostname(), locality, priority, weight);
   }
 
   private static SocketAddress socketAddress(Address a, ConfigPath p, ConfigProblems problems) {

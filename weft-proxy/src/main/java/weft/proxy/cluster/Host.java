@@ -25,6 +25,7 @@ public final class Host {
   private final int priority;
   private final int weight;
   private final InetSocketAddress healthCheckAddress;
+  private final String healthCheckHost;
 
   private volatile int healthFlags;
 
@@ -46,7 +47,8 @@ public final class Host {
       Locality locality,
       int priority,
       int weight,
-      InetSocketAddress healthCheckAddress) {
+      InetSocketAddress healthCheckAddress,
+      String healthCheckHost) {
     this.address = address;
     this.addressString = render(address);
     this.hostname = hostname;
@@ -54,6 +56,7 @@ public final class Host {
     this.priority = priority;
     this.weight = weight;
     this.healthCheckAddress = healthCheckAddress;
+    this.healthCheckHost = healthCheckHost;
   }
 
   /** {@code 127.0.0.1:8080} or {@code [::1]:8080}, as Envoy prints host addresses. */
@@ -96,6 +99,11 @@ public final class Host {
   /** Where active health checks connect: the endpoint's {@code health_check_config.port_value}. */
   public InetSocketAddress healthCheckAddress() {
     return healthCheckAddress;
+  }
+
+  /** The endpoint's {@code health_check_config.hostname}, or empty. */
+  String healthCheckHost() {
+    return healthCheckHost;
   }
 
   /** True when neither an active health check nor outlier detection has failed this host. */

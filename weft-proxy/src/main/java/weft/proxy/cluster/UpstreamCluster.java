@@ -66,7 +66,8 @@ public final class UpstreamCluster {
             s.locality(),
             s.priority(),
             s.weight(),
-            new InetSocketAddress(ip, hcPort));
+            new InetSocketAddress(ip, hcPort),
+            s.healthCheckHost());
     if (!config.healthChecks().isEmpty()) {
       // Envoy: a new host counts as failing active health checks until its first check passes
       h.setFlag(Host.FAILED_ACTIVE_HC, true);
