@@ -82,6 +82,14 @@ public final class ClusterManager implements AutoCloseable {
     }
   }
 
+  /**
+   * Envoy's admin {@code /clusters?format=json} content as an {@code admin.v3.Clusters} message;
+   * print it with protobuf's {@code JsonFormat}.
+   */
+  public io.envoyproxy.envoy.admin.v3.Clusters clustersStatus() {
+    return ClustersDump.proto(clusters());
+  }
+
   /** Envoy's admin {@code /clusters} text (see {@link ClustersDump}). */
   public String dumpClusters() {
     return ClustersDump.render(clusters());

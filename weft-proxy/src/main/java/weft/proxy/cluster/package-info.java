@@ -11,8 +11,10 @@
  *     bootstrap.getStaticResources().getClustersList(),
  *     ConfigPath.of("static_resources").field("clusters"), problems, ctx);
  * problems.throwIfAny("invalid bootstrap");
- * clusters.start();                               // DNS, health checks, outlier timers
+ * clusters.start();          // DNS, health checks, outlier timers; returns a future that
+ *                             // completes when clusters are warm (first DNS + first checks)
  * String text = clusters.dumpClusters();          // admin /clusters
+ * Clusters json = clusters.clustersStatus();      // admin /clusters?format=json (JsonFormat)
  * clusters.close();                               // on shutdown
  * }</pre>
  *
