@@ -49,6 +49,22 @@ class StrictDnsTest {
   }
 
   @Test
+  void aFailedLookupCountsUpdateFailureAndKeepsTheOtherEndpoints() throws Exception {
+    String json =
+        cluster("V4_ONLY", "localhost", 8080, "")
+            .replace(
+                "]}]}}",
+                ",{\"endpoint\":{\"address\":{\"socket_address\":{\"address\":\"no-such-host.invalid\","
+                    + "\"port_value\":8080}}}}]}]}}");
+    try (var b = buildNio(json)) {
+      assertThat(b.problems().list()).isEmpty();
+      b.manager().start().get(15, TimeUnit.SECONDS);
+      assertThat(b.stats().counter("cluster.dns.update_failure").value()).isPositive();
+      assertThat(b.cluster("dns").hosts()).extracting(Host::addressString).containsExactly("127.0.0.1:8080");
+    }
+  }
+
+  @Test
   void ipLiteralsNeedNoLookup() throws Exception {
     try (var b = buildNio(cluster("AUTO", "127.0.0.1", 9, ""))) {
       b.manager().start().get(10, TimeUnit.SECONDS);
