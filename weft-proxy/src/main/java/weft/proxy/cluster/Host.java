@@ -226,5 +226,6 @@ public final class Host {
     final AtomicInteger consecutiveGatewayFailure = new AtomicInteger();
     int ejections; // the multiplier of base_ejection_time
     long lastEjectionNanos;
+    long jitterNanos; // max_ejection_time_jitter drawn for the current ejection
   }
 }
