@@ -99,7 +99,10 @@ final class ClustersDump {
                     HostHealthStatus.newBuilder()
                         .setFailedActiveHealthCheck(h.failedActiveHealthCheck())
                         .setFailedOutlierCheck(h.failedOutlierCheck())
-                        .setEdsHealthStatus(HealthStatus.HEALTHY))
+                        .setEdsHealthStatus(
+                            (h.healthFlags() & Host.FAILED_EDS_HEALTH) != 0
+                                ? HealthStatus.UNHEALTHY
+                                : HealthStatus.HEALTHY))
                 .setWeight(h.weight())
                 .setHostname(h.hostname())
                 .setPriority(h.priority())

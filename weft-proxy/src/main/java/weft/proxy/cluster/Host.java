@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Host {
   static final int FAILED_ACTIVE_HC = 1;
   static final int FAILED_OUTLIER_CHECK = 1 << 1;
+  static final int FAILED_EDS_HEALTH = 1 << 2;
 
   private final InetSocketAddress address;
   private final String addressString;
@@ -143,6 +144,9 @@ public final class Host {
     }
     if ((f & FAILED_OUTLIER_CHECK) != 0) {
       sb.append("/failed_outlier_check");
+    }
+    if ((f & FAILED_EDS_HEALTH) != 0) {
+      sb.append("/failed_eds_health");
     }
     return sb.toString();
   }

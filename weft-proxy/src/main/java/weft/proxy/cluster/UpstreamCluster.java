@@ -72,6 +72,9 @@ public final class UpstreamCluster {
       // Envoy: a new host counts as failing active health checks until its first check passes
       h.setFlag(Host.FAILED_ACTIVE_HC, true);
     }
+    if (s.edsUnhealthy()) {
+      h.setFlag(Host.FAILED_EDS_HEALTH, true);
+    }
     return h;
   }
 
