@@ -128,11 +128,11 @@ public final class UpstreamCluster {
         hash = ThreadLocalRandom.current().nextLong();
       }
       int p = single ? 0 : s.load.choose(hash);
-      boolean panic = s.load.panic()[p];
-      if (panic) {
+      HostSnapshot.Level level = s.levels[p];
+      if (level.panic) {
         stats.lbHealthyPanic().inc();
       }
-      host = s.levels[p].pick(panic, hash, attempt);
+      host = level.pick(hash, attempt);
       if (host == null || attempts == 1 || !lb.shouldSelectAnotherHost(host)) {
         return host;
       }
