@@ -33,10 +33,13 @@ public record UpstreamProtocol(
   public static final UpstreamProtocol DEFAULT =
       new UpstreamProtocol(Version.HTTP1, Integer.MAX_VALUE, Duration.ofHours(1), 0);
 
+  // the cluster-level protocol fields are deprecated in favour of the typed options, but configs
+  // still use them and Envoy still honours them
+  @SuppressWarnings("deprecation")
   static UpstreamProtocol compile(Cluster c, ConfigPath path, ConfigProblems problems) {
     Builder b = new Builder();
     if (c.hasMaxRequestsPerConnection()) {
-      b.maxRequests = c.getMaxRequestsPerConnection().getValue();
+      b.maxRequests = Integer.toUnsignedLong(c.getMaxRequestsPerConnection().getValue());
     }
     if (c.hasHttp2ProtocolOptions()) {
       b.http2(c.getHttp2ProtocolOptions(), path.field("http2_protocol_options"), problems);
@@ -109,7 +112,7 @@ public record UpstreamProtocol(
         idle = Durations.of(common.getIdleTimeout());
       }
       if (common.hasMaxRequestsPerConnection()) {
-        maxRequests = common.getMaxRequestsPerConnection().getValue();
+        maxRequests = Integer.toUnsignedLong(common.getMaxRequestsPerConnection().getValue());
       }
     }
 
@@ -117,7 +120,8 @@ public record UpstreamProtocol(
       SupportedFields.check(h2, p, problems, "max_concurrent_streams");
       version = Version.HTTP2;
       if (h2.hasMaxConcurrentStreams()) {
-        streams = (int) Math.min(Integer.MAX_VALUE, h2.getMaxConcurrentStreams().getValue());
+        // uint32 on the wire: values above 2^31-1 arrive negative
+        streams = (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong(h2.getMaxConcurrentStreams().getValue()));
       }
     }
   }
