@@ -188,6 +188,21 @@ class XdsServerTest {
   }
 
   @Test
+  void requestsWithoutANodeAfterTheFirstStayWithTheStreamsNode() throws Exception {
+    server.publish(Map.of("ns/a", snapshot(List.of("a1"), List.of())));
+    try (AdsTestClient a = new AdsTestClient(server.port(), "ns/a")) {
+      a.sotw(DiscoveryRequest.newBuilder().setTypeUrl(CDS));
+      a.sotwWithoutNode(ack(a.next()));
+      server.publish(Map.of("ns/a", snapshot(List.of("a2"), List.of())));
+      DiscoveryResponse r = a.next();
+      assertThat(clusterNames(r)).containsExactly("a2");
+      a.sotwWithoutNode(ack(r));
+      await().until(() -> server.statuses().get("ns/a").orElseThrow().ackedVersions()
+          .equals(Map.of(CDS, "2")));
+    }
+  }
+
+  @Test
   void connectAndDisconnectAreRecorded() throws Exception {
     server.publish(Map.of("ns/a", snapshot(List.of("a1"), List.of())));
     try (AdsTestClient a = new AdsTestClient(server.port(), "ns/a")) {
