@@ -2,7 +2,9 @@ package weft.controlplane.xds;
 
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -50,7 +52,10 @@ public final class XdsServer implements AutoCloseable {
   private XdsServer(InetSocketAddress address, ProxyStatusRegistry statuses) {
     this.statuses = statuses;
     StatusCallbacks callbacks = new StatusCallbacks(statuses, this::nodeSeen, this::nodeClosed);
-    V3DiscoveryServer xds = new V3DiscoveryServer(callbacks, cache);
+    // resources shared between proxies' snapshots (one service's cluster seen by every client) are
+    // serialized once, not once per proxy: the cache is keyed by instance (weak keys)
+    V3DiscoveryServer xds = new V3DiscoveryServer(List.of(callbacks), cache,
+        new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
     FirstNodeInterceptor firstNode = new FirstNodeInterceptor();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     for (BindableService service :
