@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +90,17 @@ public final class XdsServer implements AutoCloseable {
 
   public ProxyStatusRegistry statuses() {
     return statuses;
+  }
+
+  /**
+   * What the node is being served now: its published snapshot, or the default one if it connected
+   * without one; empty for a node neither published nor connected.
+   */
+  public Optional<ProxySnapshot> servedTo(String nodeId) {
+    synchronized (lock) {
+      Published p = published.get(nodeId);
+      return p == null ? Optional.empty() : Optional.of(p.content);
+    }
   }
 
   /** The version of the last publish that changed something (0 before any). */

@@ -79,6 +79,7 @@ class XdsServerTest {
           .extracting(ProxyStatus.Nack::typeUrl, ProxyStatus.Nack::version, ProxyStatus.Nack::message)
           .containsExactly(CDS, "2", "cluster bad: no endpoints");
       assertThat(status.ackedVersions()).containsEntry(CDS, "1");
+      assertThat(status.ackedVersion()).isEqualTo(1);
       assertThat(status.inSync()).isFalse();
 
       // b keeps receiving updates
@@ -179,6 +180,8 @@ class XdsServerTest {
       g.sotw(DiscoveryRequest.newBuilder().setTypeUrl(CDS));
       DiscoveryResponse r = g.next();
       assertThat(clusterNames(r)).containsExactly("default");
+      assertThat(server.servedTo("grpc-client-7").orElseThrow().clusters())
+          .extracting(Cluster::getName).containsExactly("default");
       g.sotw(ack(r));
 
       server.publish(Map.of("ns/a", snapshot(List.of("a1"), List.of()),
