@@ -30,7 +30,8 @@ class XdsServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = XdsServer.start(new InetSocketAddress("127.0.0.1", 0), new ProxyStatusRegistry());
+    // counting from 0 keeps the expected versions readable
+    server = XdsServer.start(new InetSocketAddress("127.0.0.1", 0), new ProxyStatusRegistry(), 0);
   }
 
   @AfterEach
@@ -202,6 +203,23 @@ class XdsServerTest {
       a.sotwWithoutNode(ack(r));
       await().until(() -> server.statuses().get("ns/a").orElseThrow().ackedVersions()
           .equals(Map.of(CDS, "2")));
+    }
+  }
+
+  @Test
+  void aRestartedServerCountsOnFromAboveTheVersionsItServedBefore() throws Exception {
+    long before;
+    try (XdsServer first =
+        XdsServer.start(new InetSocketAddress("127.0.0.1", 0), new ProxyStatusRegistry())) {
+      for (int i = 0; i < 100; i++) {
+        first.publish(Map.of("ns/a", snapshot(List.of("c" + i), List.of())));
+      }
+      before = first.version();
+    }
+    try (XdsServer restarted =
+        XdsServer.start(new InetSocketAddress("127.0.0.1", 0), new ProxyStatusRegistry())) {
+      restarted.publish(Map.of("ns/a", snapshot(List.of("c0"), List.of())));
+      assertThat(restarted.version()).isGreaterThan(before);
     }
   }
 
