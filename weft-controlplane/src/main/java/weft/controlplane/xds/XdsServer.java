@@ -58,7 +58,7 @@ public final class XdsServer implements AutoCloseable {
     // serialized once, not once per proxy: the cache is keyed by instance (weak keys)
     V3DiscoveryServer xds = new V3DiscoveryServer(List.of(callbacks), cache,
         new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
-    FirstNodeInterceptor firstNode = new FirstNodeInterceptor();
+    RequestDefaultsInterceptor defaults = new RequestDefaultsInterceptor();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     for (BindableService service :
         List.<BindableService>of(
@@ -68,7 +68,7 @@ public final class XdsServer implements AutoCloseable {
             xds.getClusterDiscoveryServiceImpl(),
             xds.getEndpointDiscoveryServiceImpl(),
             xds.getSecretDiscoveryServiceImpl())) {
-      builder.addService(ServerInterceptors.intercept(service, firstNode));
+      builder.addService(ServerInterceptors.intercept(service, defaults));
     }
     // proxies hold their stream for hours; let their keepalives through
     builder.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
