@@ -54,8 +54,9 @@ public final class XdsServer implements AutoCloseable {
     this.statuses = statuses;
     this.version = initialVersion;
     StatusCallbacks callbacks = new StatusCallbacks(statuses, this::nodeSeen, this::nodeClosed);
-    // resources shared between proxies' snapshots (one service's cluster seen by every client) are
-    // serialized once, not once per proxy: the cache is keyed by instance (weak keys)
+    // a resource many proxies see (one service's cluster) is serialized once, not once per proxy:
+    // java-control-plane's cache is keyed by message value and drops an entry once the serialized
+    // form is no longer referenced (weak values)
     V3DiscoveryServer xds = new V3DiscoveryServer(List.of(callbacks), cache,
         new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
     RequestDefaultsInterceptor defaults = new RequestDefaultsInterceptor();
