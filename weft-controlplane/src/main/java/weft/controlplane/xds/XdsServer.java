@@ -60,6 +60,7 @@ public final class XdsServer implements AutoCloseable {
     V3DiscoveryServer xds = new V3DiscoveryServer(List.of(callbacks), cache,
         new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
     RequestDefaultsInterceptor defaults = new RequestDefaultsInterceptor();
+    NackHoldInterceptor nackHold = new NackHoldInterceptor();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     for (BindableService service :
         List.<BindableService>of(
@@ -69,7 +70,8 @@ public final class XdsServer implements AutoCloseable {
             xds.getClusterDiscoveryServiceImpl(),
             xds.getEndpointDiscoveryServiceImpl(),
             xds.getSecretDiscoveryServiceImpl())) {
-      builder.addService(ServerInterceptors.intercept(service, defaults));
+      // the last interceptor given runs first: defaults fill the type URL nackHold keys on
+      builder.addService(ServerInterceptors.intercept(service, nackHold, defaults));
     }
     // proxies hold their stream for hours; let their keepalives through
     builder.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);

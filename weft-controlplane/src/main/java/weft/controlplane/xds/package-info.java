@@ -15,6 +15,8 @@
  *       nonce)
  *   <li>{@code RequestDefaultsInterceptor}: fills in the node and type URL of requests that leave
  *       them implicit
+ *   <li>{@code NackHoldInterceptor}: a SotW NACK waits for new config instead of being answered
+ *       with the rejected version again
  * </ul>
  */
 package weft.controlplane.xds;
