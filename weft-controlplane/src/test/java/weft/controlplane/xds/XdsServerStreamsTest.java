@@ -66,6 +66,16 @@ class XdsServerStreamsTest {
   }
 
   @Test
+  void anUnknownNodeOnADeltaStreamGetsTheDefaultSnapshot() throws Exception {
+    server.setDefaultSnapshot(XdsServerTest.snapshot(List.of("default"), List.of()));
+    try (AdsTestClient g = new AdsTestClient(server.port(), "grpc-delta-client")) {
+      g.delta(DeltaDiscoveryRequest.newBuilder().setTypeUrl(CDS));
+      assertThat(g.nextDelta().getResourcesList()).extracting(Resource::getName)
+          .containsExactly("default");
+    }
+  }
+
+  @Test
   void thePerTypeClusterServiceServesTheSameSnapshot() throws Exception {
     server.publish(Map.of("ns/a", XdsServerTest.snapshot(List.of("c1", "c2"), List.of())));
     ManagedChannel channel =
