@@ -82,8 +82,8 @@ public final class XdsServer implements AutoCloseable {
   public static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses)
       throws IOException {
     // Versions must also grow across restarts: a proxy reconnecting with version_info "7" to a
-    // restarted server whose counter is back at 7 (for other content) would be told nothing. Start
-    // from the wall clock in microseconds, which a counter bumped per publish does not catch up with.
+    // restarted server whose counter is back at 7 (for other content) would be told nothing.
+    // Start from the wall clock in microseconds: a counter bumped per publish does not catch up.
     return start(address, statuses, System.currentTimeMillis() * 1000);
   }
 
@@ -137,7 +137,7 @@ public final class XdsServer implements AutoCloseable {
         changed |= apply(e.getKey(), e.getValue(), next);
       }
       for (String node : List.copyOf(published.keySet())) {
-        if (!desired.containsKey(node)) {
+        if (!desired.containsKey(node) && !forget(node)) {
           changed |= apply(node, defaultSnapshot, next);
         }
       }
@@ -192,15 +192,23 @@ public final class XdsServer implements AutoCloseable {
     }
   }
 
-  /** Forget nodes we only served the default to once they are gone, so they do not accumulate. */
+  /** Forget nodes that are gone and not published, so they do not accumulate. */
   private void nodeClosed(String node) {
     synchronized (lock) {
-      if (!desired.containsKey(node)
-          && statuses.get(node).map(s -> !s.connected()).orElse(true)
-          && cache.clearSnapshot(node)) {
-        published.remove(node);
+      if (!desired.containsKey(node)) {
+        forget(node);
       }
     }
+  }
+
+  /** Drops a disconnected node's snapshot; false if it is connected or watched. Holds lock. */
+  private boolean forget(String node) {
+    boolean connected = statuses.get(node).map(ProxyStatus::connected).orElse(false);
+    if (connected || !cache.clearSnapshot(node)) {
+      return false;
+    }
+    published.remove(node);
+    return true;
   }
 
   @Override

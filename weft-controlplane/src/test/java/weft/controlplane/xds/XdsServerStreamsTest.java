@@ -76,6 +76,28 @@ class XdsServerStreamsTest {
   }
 
   @Test
+  void aNodeDroppedFromThePublishedMapFallsBackToTheDefaultOrIsForgottenWhenGone()
+      throws Exception {
+    server.setDefaultSnapshot(XdsServerTest.snapshot(List.of("default"), List.of()));
+    server.publish(Map.of("ns/a", XdsServerTest.snapshot(List.of("a1"), List.of()),
+        "ns/gone", XdsServerTest.snapshot(List.of("g1"), List.of())));
+    try (AdsTestClient a = new AdsTestClient(server.port(), "ns/a")) {
+      a.sotw(DiscoveryRequest.newBuilder().setTypeUrl(CDS));
+      DiscoveryResponse first = a.next();
+      a.sotw(DiscoveryRequest.newBuilder().setTypeUrl(CDS).setVersionInfo(first.getVersionInfo())
+          .setResponseNonce(first.getNonce()));
+      await().until(() -> server.statuses().get("ns/a").orElseThrow().inSync());
+
+      server.publish(Map.of());
+      assertThat(a.next().getResourcesList()).hasSize(1);
+      assertThat(server.servedTo("ns/a").orElseThrow().clusters())
+          .extracting(io.envoyproxy.envoy.config.cluster.v3.Cluster::getName)
+          .containsExactly("default");
+      assertThat(server.servedTo("ns/gone")).as("never connected, no longer published").isEmpty();
+    }
+  }
+
+  @Test
   void thePerTypeClusterServiceServesTheSameSnapshot() throws Exception {
     server.publish(Map.of("ns/a", XdsServerTest.snapshot(List.of("c1", "c2"), List.of())));
     ManagedChannel channel =
