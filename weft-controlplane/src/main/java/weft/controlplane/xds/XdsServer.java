@@ -1,5 +1,6 @@
 package weft.controlplane.xds;
 
+import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
@@ -113,6 +114,18 @@ public final class XdsServer implements AutoCloseable {
     synchronized (lock) {
       Published p = published.get(nodeId);
       return p == null ? Optional.empty() : Optional.of(p.content);
+    }
+  }
+
+  /**
+   * The version of each resource type the node is being served now (type URL to version), to
+   * compare with {@link ProxyStatus#ackedVersions()}: a proxy is up to date when it has ACKed these
+   * for every type it subscribes to.
+   */
+  public Optional<Map<String, String>> servedVersions(String nodeId) {
+    synchronized (lock) {
+      Published p = published.get(nodeId);
+      return p == null ? Optional.empty() : Optional.of(p.versions.byTypeUrl());
     }
   }
 
@@ -238,6 +251,15 @@ public final class XdsServer implements AutoCloseable {
           prev.clusters().equals(next.clusters()) ? prevVersions.clusters : v,
           prev.endpoints().equals(next.endpoints()) ? prevVersions.endpoints : v,
           prev.secrets().equals(next.secrets()) ? prevVersions.secrets : v);
+    }
+
+    Map<String, String> byTypeUrl() {
+      return Map.of(
+          Resources.V3.LISTENER_TYPE_URL, listeners,
+          Resources.V3.ROUTE_TYPE_URL, routes,
+          Resources.V3.CLUSTER_TYPE_URL, clusters,
+          Resources.V3.ENDPOINT_TYPE_URL, endpoints,
+          Resources.V3.SECRET_TYPE_URL, secrets);
     }
 
     Snapshot snapshot(ProxySnapshot s) {

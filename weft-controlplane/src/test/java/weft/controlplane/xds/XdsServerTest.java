@@ -125,6 +125,8 @@ class XdsServerTest {
       await().until(() -> server.statuses().get("ns/a").orElseThrow().inSync());
       assertThat(server.statuses().get("ns/a").orElseThrow().ackedVersions())
           .containsExactlyInAnyOrderEntriesOf(Map.of(CDS, "1", LDS, "2"));
+      assertThat(server.servedVersions("ns/a").orElseThrow())
+          .containsEntry(CDS, "1").containsEntry(LDS, "2");
     }
   }
 
