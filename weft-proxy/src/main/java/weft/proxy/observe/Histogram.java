@@ -1,5 +1,6 @@
 package weft.proxy.observe;
 
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
 
 /**
@@ -9,6 +10,8 @@ import org.HdrHistogram.ConcurrentHistogram;
 public final class Histogram {
   private final String name;
   private final ConcurrentHistogram histogram = new ConcurrentHistogram(3_600_000L, 2);
+  // Exact sum for Prometheus' _sum (HdrHistogram only keeps bucketed values).
+  private final LongAdder sum = new LongAdder();
 
   Histogram(String name) {
     this.name = name;
@@ -19,7 +22,14 @@ public final class Histogram {
   }
 
   public void recordMillis(long millis) {
-    histogram.recordValue(Math.max(0, Math.min(millis, 3_600_000L)));
+    long clamped = Math.max(0, Math.min(millis, 3_600_000L));
+    histogram.recordValue(clamped);
+    sum.add(clamped);
+  }
+
+  /** The sum of every recorded value, in milliseconds. */
+  public long sumMillis() {
+    return sum.sum();
   }
 
   /** A consistent copy for reporting. */
