@@ -1,0 +1,58 @@
+package weft.proxy.cluster;
+
+import java.util.Collection;
+
+/**
+ * Envoy's admin {@code /clusters} text format: one {@code cluster::...} line per setting, then per
+ * host its stats (sorted by name, as Envoy prints them), hostname, {@code health_flags}, weight,
+ * locality, canary, priority and success rates (-1: weft does not compute success rates).
+ */
+final class ClustersDump {
+  private ClustersDump() {}
+
+  static String render(Collection<UpstreamCluster> clusters) {
+    StringBuilder sb = new StringBuilder();
+    for (UpstreamCluster c : clusters) {
+      String n = c.name();
+      line(sb, n, "observability_name", n);
+      CircuitBreakers.Thresholds t = c.circuitBreakers().thresholds();
+      breakers(sb, n, "default_priority", t);
+      breakers(sb, n, "high_priority", CircuitBreakers.Thresholds.DEFAULT);
+      line(sb, n, "added_via_api", "false");
+      for (Host h : c.hosts()) {
+        String a = n + "::" + h.addressString();
+        line(sb, a, "cx_active", h.activeConnections());
+        line(sb, a, "cx_connect_fail", h.cxConnectFail());
+        line(sb, a, "cx_total", h.cxTotal());
+        line(sb, a, "rq_active", h.activeRequests());
+        line(sb, a, "rq_error", h.rqError());
+        line(sb, a, "rq_success", h.rqSuccess());
+        line(sb, a, "rq_timeout", h.rqTimeout());
+        line(sb, a, "rq_total", h.rqTotal());
+        line(sb, a, "hostname", h.hostname());
+        line(sb, a, "health_flags", h.healthFlagsText());
+        line(sb, a, "weight", h.weight());
+        line(sb, a, "region", h.locality().region());
+        line(sb, a, "zone", h.locality().zone());
+        line(sb, a, "sub_zone", h.locality().subZone());
+        line(sb, a, "canary", "false");
+        line(sb, a, "priority", h.priority());
+        line(sb, a, "success_rate", "-1");
+        line(sb, a, "local_origin_success_rate", "-1");
+      }
+    }
+    return sb.toString();
+  }
+
+  private static void breakers(StringBuilder sb, String n, String prio, CircuitBreakers.Thresholds t) {
+    String p = n + "::" + prio;
+    line(sb, p, "max_connections", t.maxConnections());
+    line(sb, p, "max_pending_requests", t.maxPendingRequests());
+    line(sb, p, "max_requests", t.maxRequests());
+    line(sb, p, "max_retries", t.maxRetries());
+  }
+
+  private static void line(StringBuilder sb, String prefix, String key, Object value) {
+    sb.append(prefix).append("::").append(key).append("::").append(value).append('\n');
+  }
+}
