@@ -47,6 +47,14 @@ final class ActiveStream implements FilterCallbacks {
 
   /** The request head arrived; a {@code FullHttpRequest} also carries the whole body. */
   void start(HttpRequest msg, boolean upgrade) {
+    start(msg, upgrade, false);
+  }
+
+  /**
+   * As {@link #start(HttpRequest, boolean)}; {@code noBody} says the head ends the request (an
+   * HTTP/1.1 request without Content-Length or chunked framing), so filters see end-of-stream.
+   */
+  void start(HttpRequest msg, boolean upgrade, boolean noBody) {
     HcmStats s = cfg.stats();
     s.rqTotal.inc();
     s.rqActive.inc();
@@ -56,7 +64,12 @@ final class ActiveStream implements FilterCallbacks {
     if (msg instanceof FullHttpRequest full) {
       // split so that filters always see a head followed by body chunks
       request = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
-      body = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
+      if (!full.content().isReadable() && full.trailingHeaders().isEmpty()) {
+        full.release();
+        noBody = true;
+      } else {
+        body = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
+      }
     } else {
       request = msg;
     }
@@ -74,7 +87,7 @@ final class ActiveStream implements FilterCallbacks {
       if (body != null) {
         body.release();
       }
-      requestEnded = body != null;
+      requestEnded = body != null || noBody;
       sendLocalReply(rejection.status(), "", null, rejection.details());
       return;
     }
@@ -90,8 +103,13 @@ final class ActiveStream implements FilterCallbacks {
     for (int i = 0; i < filters.length; i++) {
       filters[i] = cfg.filters().get(i).create(this);
     }
+    if (noBody) {
+      requestEnded = true;
+      cancel(requestTimer);
+    }
     if (body != null) {
       requestEnded = true;
+      cancel(requestTimer);
       held = new ArrayDeque<>(1);
       held.add(body);
       info.bytesReceived += body.content().readableBytes();
@@ -108,14 +126,29 @@ final class ActiveStream implements FilterCallbacks {
       }
       if (st == HttpFilter.Status.STOP) {
         stoppedAt = i;
+        // a filter that stops headers still sees the body; later filters wait for it
+        deliverHeld(from, i + 1, i == filters.length - 1);
         return;
       }
     }
     stoppedAt = -1;
-    while (held != null && !held.isEmpty() && !done) {
-      deliver(held.poll());
+    deliverHeld(from, filters.length, true);
+  }
+
+  /** Gives held body chunks to filters [from, to); drops the hold when {@code release}. */
+  private void deliverHeld(int from, int to, boolean release) {
+    if (held == null) {
+      return;
     }
-    held = null;
+    for (HttpContent c : held) {
+      for (int i = from; i < to && !done; i++) {
+        filters[i].onRequestData(c);
+      }
+    }
+    if (release) {
+      // the last filter (router) took ownership of each chunk
+      held = null;
+    }
   }
 
   @Override
@@ -130,6 +163,11 @@ final class ActiveStream implements FilterCallbacks {
   /** A request body chunk from the codec. */
   void onData(HttpContent c) {
     lastActivityNanos = System.nanoTime();
+    if (requestEnded && c instanceof LastHttpContent && !c.content().isReadable()) {
+      // the codec's end marker for a request whose head already ended it
+      c.release();
+      return;
+    }
     info.bytesReceived += c.content().readableBytes();
     if (c instanceof LastHttpContent) {
       requestEnded = true;
@@ -139,17 +177,16 @@ final class ActiveStream implements FilterCallbacks {
       c.release();
       return;
     }
-    if (stoppedAt >= 0 || held != null) {
+    if (stoppedAt >= 0 && stoppedAt < filters.length - 1) {
+      for (int i = 0; i <= stoppedAt && !done; i++) {
+        filters[i].onRequestData(c);
+      }
       if (held == null) {
         held = new ArrayDeque<>();
       }
       held.add(c);
       return;
     }
-    deliver(c);
-  }
-
-  private void deliver(HttpContent c) {
     for (HttpFilter f : filters) {
       f.onRequestData(c);
     }

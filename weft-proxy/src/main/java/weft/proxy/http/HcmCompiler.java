@@ -27,8 +27,8 @@ public final class HcmCompiler {
         ConfigProblems problems);
 
     /** Compiles the terminal router with the HCM's inline {@code route_config}. */
-    HttpFilterFactory router(HttpConnectionManager hcm, HttpFilter routerFilter, ConfigPath path,
-        ConfigProblems problems);
+    HttpFilterFactory router(HttpConnectionManager hcm, ConfigPath hcmPath, HttpFilter routerFilter,
+        ConfigPath filterPath, ConfigProblems problems);
 
     /** Compiles {@code access_log} into an observer of finished streams. */
     HcmConfig.StreamObserver accessLog(HttpConnectionManager hcm, ConfigPath path,
@@ -81,7 +81,7 @@ public final class HcmCompiler {
             : "the last filter must be envoy.filters.http.router, got " + f.getName());
       }
       HttpFilterFactory factory = router
-          ? ext.router(m, f, p, problems)
+          ? ext.router(m, path, f, p, problems)
           : ext.httpFilter(f, m.getStatPrefix(), p, problems);
       if (factory != null) {
         filters.add(factory);

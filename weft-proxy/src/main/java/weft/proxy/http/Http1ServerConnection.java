@@ -89,6 +89,13 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       ReferenceCountUtil.release(msg);
       return;
     }
+    if (queued.isEmpty() && current != null && current.requestEnded()
+        && msg instanceof LastHttpContent last && !(msg instanceof HttpRequest)
+        && !last.content().isReadable()) {
+      // the decoder's end marker for a request whose head had no body
+      last.release();
+      return;
+    }
     if (!queued.isEmpty() || (current != null && current.requestEnded())) {
       queued.add(msg);
       channel.config().setAutoRead(false);
@@ -140,7 +147,8 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       current.sendLocalReply(403, "", null, "upgrade_failed");
       return;
     }
-    current.start(req, upgrade);
+    boolean noBody = !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0;
+    current.start(req, upgrade, noBody);
   }
 
   /** A decoder's protocol error message (strict decoder): answer it and close. */
@@ -272,6 +280,9 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       ActiveStream stream, Consumer<ByteBuf> fromDownstream, Runnable downstreamClosed) {
     tunnelIn = fromDownstream;
     tunnelClosed = downstreamClosed;
+    queued.forEach(ReferenceCountUtil::release);
+    queued.clear();
+    channel.config().setAutoRead(true);
     cfg.stats().cxUpgradesTotal.inc();
     cfg.stats().cxUpgradesActive.inc();
     channel.closeFuture().addListener(f -> cfg.stats().cxUpgradesActive.dec());

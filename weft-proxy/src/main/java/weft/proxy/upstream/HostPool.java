@@ -1,7 +1,7 @@
 package weft.proxy.upstream;
 
 /** The connections of one event loop to one upstream host. Event-loop confined. */
-sealed interface HostPool permits Http1Pool, Http2Pool {
+public sealed interface HostPool permits Http1Pool, Http2Pool {
   /**
    * Starts an exchange: {@code listener.onReady} follows (now or after connecting) or
    * {@code onFailure}. The returned handle cancels a stream that is not ready yet.

@@ -3,6 +3,7 @@ package weft.proxy.upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -64,8 +65,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
     }
   }
 
-  /** Raw bytes of an upgraded (101) tunnel. */
-  void writeRaw(Object bytes) {
+  @Override
+  public void writeRaw(io.netty.buffer.ByteBuf bytes) {
     channel.writeAndFlush(bytes);
   }
 
@@ -114,6 +115,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
       }
       responseStarted = true;
       l.onResponseHeaders(res);
+      if (upgraded && channel.pipeline().get(HttpClientCodec.class) != null) {
+        // from here on the connection is a byte tunnel; leftover bytes reach us as ByteBufs
+        channel.pipeline().remove(HttpClientCodec.class);
+      }
       if (!(msg instanceof HttpContent)) {
         return;
       }

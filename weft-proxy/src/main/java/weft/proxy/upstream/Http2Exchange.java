@@ -41,6 +41,12 @@ final class Http2Exchange extends ChannelInboundHandlerAdapter implements Upstre
   }
 
   @Override
+  public void writeRaw(io.netty.buffer.ByteBuf bytes) {
+    bytes.release();
+    throw new IllegalStateException("no byte tunnel over HTTP/2 upstreams");
+  }
+
+  @Override
   public void reset() {
     done = true;
     if (channel != null) {

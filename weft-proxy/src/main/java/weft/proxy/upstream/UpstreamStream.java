@@ -9,6 +9,9 @@ public interface UpstreamStream {
   /** Writes the request head, a body chunk or the {@code LastHttpContent}; takes ownership. */
   void write(HttpObject message);
 
+  /** Raw bytes of an upgraded (101) tunnel; HTTP/1.1 only. */
+  void writeRaw(io.netty.buffer.ByteBuf bytes);
+
   /** Abandons the exchange; the connection is closed (HTTP/1.1) or the stream reset (HTTP/2). */
   void reset();
 
