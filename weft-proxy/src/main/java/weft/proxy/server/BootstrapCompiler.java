@@ -53,8 +53,10 @@ public final class BootstrapCompiler {
     ClusterManager clusters = ClusterManager.create(b.getStaticResources().getClustersList(),
         sr.field("clusters"), problems,
         ClusterContext.of(ctx.workers(), ctx.stats(), upstreamTransports(ctx.baseDir())));
+    Set<String> declared = new HashSet<>();
+    b.getStaticResources().getClustersList().forEach(c -> declared.add(c.getName()));
     ProxyExtensions ext = new ProxyExtensions(ctx.stats(), clusters, ctx.pools(), ctx.drain(),
-        ctx.baseDir());
+        ctx.baseDir(), declared);
     List<ListenerConfig> listeners = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<InetSocketAddress> addresses = new HashSet<>();

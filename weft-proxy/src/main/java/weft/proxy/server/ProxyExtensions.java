@@ -46,9 +46,11 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
   private final UpstreamPools pools;
   private final DrainSignal drain;
   private final Path baseDir;
+  private final java.util.Set<String> declaredClusters;
 
   ProxyExtensions(StatsStore stats, ClusterManager clusters, UpstreamPools pools, DrainSignal drain,
-      Path baseDir) {
+      Path baseDir, java.util.Set<String> declaredClusters) {
+    this.declaredClusters = declaredClusters;
     this.stats = stats;
     this.clusters = clusters;
     this.targets = new UpstreamTargets(clusters);
@@ -132,7 +134,8 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
     // Envoy validates clusters of statically loaded route configs unless told not to
     if (!rc.hasValidateClusters() || rc.getValidateClusters().getValue()) {
       for (String name : table.clusterNames()) {
-        if (clusters.get(name) == null) {
+        // a declared cluster that failed to compile has its own problem already
+        if (!declaredClusters.contains(name)) {
           problems.add(rcPath, "route refers to unknown cluster '" + name + "'");
         }
       }
