@@ -109,6 +109,10 @@ final class RequestHead {
     int major = in.getByte(v + 5) - '0';
     int minor = in.getByte(v + 7) - '0';
     HttpVersion version;
+    if (major == 2 && minor == 0 && isPri(in, start, methodEnd - start)) {
+      // RFC 9113 §3.4: the HTTP/2 connection preface is no HTTP/1 request at all (Envoy: 400)
+      return MALFORMED_HEAD;
+    }
     if (major != 1) {
       // HTTP/0.x and HTTP/2+ on an HTTP/1 codec: Envoy treats any version but 1.1 as 1.0 (426)
       return LOW_VERSION_HEAD;
@@ -166,6 +170,13 @@ final class RequestHead {
       return FieldLine.BAD_VALUE;
     }
     return null;
+  }
+
+  private static boolean isPri(ByteBuf in, int start, int len) {
+    return len == 3
+        && in.getByte(start) == 'P'
+        && in.getByte(start + 1) == 'R'
+        && in.getByte(start + 2) == 'I';
   }
 
   private static boolean isDigit(byte b) {

@@ -57,14 +57,9 @@ final class RequestHeadRules {
       if (head.contentLengthCount > 0 && !config.allowChunkedLength()) {
         return CHUNKED_WITH_LENGTH;
       }
-      switch (TransferCodings.judge(head.transferEncodings)) {
-        case TransferCodings.CHUNKED -> {}
-        case TransferCodings.NOT_IMPLEMENTED -> {
-          return UNSUPPORTED_TRANSFER_ENCODING;
-        }
-        default -> {
-          return BAD_TRANSFER_ENCODING;
-        }
+      // Envoy answers 501 for any Transfer-Encoding but chunked, malformed or merely unknown
+      if (TransferCodings.judge(head.transferEncodings) != TransferCodings.CHUNKED) {
+        return UNSUPPORTED_TRANSFER_ENCODING;
       }
       // Envoy: a CONNECT request has no body, so no coding for it is implemented
       if (connect) {

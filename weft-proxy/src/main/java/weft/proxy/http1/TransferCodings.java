@@ -6,15 +6,16 @@ import java.util.List;
 /**
  * RFC 9112 §6.1, §6.3 and §7: judges a request's Transfer-Encoding field lines. The only coding a
  * request may use here is {@code chunked}, once and last; anything else would let two parsers
- * frame the body differently.
+ * frame the body differently. Statuses follow Envoy, which answers 501 for every value other than
+ * {@code chunked}, where RFC 9112 §6.3 would say 400 for a chunked that is not final or repeated.
  */
 final class TransferCodings {
   private TransferCodings() {}
 
   static final int CHUNKED = 0;
-  /** Malformed, empty, chunked not final or repeated: 400 (RFC 9112 §6.3 item 4, §7.1). */
-  static final int BAD_REQUEST = 1;
-  /** chunked preceded by another coding we do not implement: 501 (RFC 9112 §6.1). */
+  /** Malformed, empty, chunked not final or repeated (RFC 9112 §6.3 item 4, §7.1). */
+  static final int MALFORMED = 1;
+  /** chunked preceded by another coding we do not implement (RFC 9112 §6.1). */
   static final int NOT_IMPLEMENTED = 2;
 
   private static final AsciiString CHUNKED_NAME = AsciiString.cached("chunked");
@@ -42,7 +43,7 @@ final class TransferCodings {
           for (int k = s; k < e; k++) {
             if (!HttpChars.isTchar(value.byteAt(k))) {
               // parameters or stray bytes: chunked takes no parameters and others are refused
-              return BAD_REQUEST;
+              return MALFORMED;
             }
           }
           codings++;
@@ -55,7 +56,7 @@ final class TransferCodings {
       }
     }
     if (codings == 0 || !lastIsChunked || chunked > 1) {
-      return BAD_REQUEST;
+      return MALFORMED;
     }
     return codings == 1 ? CHUNKED : NOT_IMPLEMENTED;
   }

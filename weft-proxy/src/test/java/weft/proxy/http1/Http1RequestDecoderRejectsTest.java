@@ -3,7 +3,11 @@ package weft.proxy.http1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,6 +46,7 @@ class Http1RequestDecoderRejectsTest {
         row("Envoy accept_http_10=false answers 426", "GET / HTTP/1.0\r\n" + H + "\r\n", 426, "low_version"),
         row("HTTP/0.9 simple request is refused", "GET /\r\n\r\n", 426, "low_version"),
         row("HTTP/2 on the HTTP/1 codec is refused", "GET / HTTP/2.0\r\n" + H + "\r\n", 426, "low_version"),
+        row("RFC 9113 §3.4 h2 preface is no HTTP/1 request", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 400, "http1.codec_error"),
         // --- line terminators, RFC 9112 §2.2
         row("§2.2 bare LF ends no line", "GET / HTTP/1.1\n" + H + "\r\n", 400, "http1.codec_error"),
         row("§2.2 bare LF inside the field section", "GET / HTTP/1.1\r\n" + H + "A: 1\nB: 2\r\n\r\n", 400, "http1.codec_error"),
@@ -77,12 +82,12 @@ class Http1RequestDecoderRejectsTest {
         // --- Transfer-Encoding, RFC 9112 §6.1, §6.3, §7
         row("§6.1 Envoy refuses TE with CL", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n", 400, "http1.content_length_and_chunked_not_allowed"),
         row("§6.1 CL before TE is refused too", "POST / HTTP/1.1\r\n" + H + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "http1.content_length_and_chunked_not_allowed"),
-        row("§6.3 chunked not the final coding", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n", 400, "http1.invalid_transfer_encoding"),
-        row("§6.3 no chunked at all", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: gzip\r\n\r\nabc", 400, "http1.invalid_transfer_encoding"),
-        row("§7.1 chunked applied twice", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "http1.invalid_transfer_encoding"),
-        row("§6.1 empty Transfer-Encoding", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding:\r\n\r\n0\r\n\r\n", 400, "http1.invalid_transfer_encoding"),
-        row("§6.1 coding with a non-token byte", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: \u00a0chunked\r\n\r\n0\r\n\r\n", 400, "http1.invalid_transfer_encoding"),
-        row("§7 chunked takes no parameters", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked;q=1\r\n\r\n0\r\n\r\n", 400, "http1.invalid_transfer_encoding"),
+        row("§6.3 chunked not final: Envoy answers 501", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n", 501, "http1.invalid_transfer_encoding"),
+        row("§6.3 no chunked at all", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: gzip\r\n\r\nabc", 501, "http1.invalid_transfer_encoding"),
+        row("§7.1 chunked applied twice", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501, "http1.invalid_transfer_encoding"),
+        row("§6.1 empty Transfer-Encoding", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding:\r\n\r\n0\r\n\r\n", 501, "http1.invalid_transfer_encoding"),
+        row("§6.1 coding with a non-token byte", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: \u00a0chunked\r\n\r\n0\r\n\r\n", 501, "http1.invalid_transfer_encoding"),
+        row("§7 chunked takes no parameters", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked;q=1\r\n\r\n0\r\n\r\n", 501, "http1.invalid_transfer_encoding"),
         row("§6.1 unimplemented coding before chunked: 501", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501, "http1.invalid_transfer_encoding"),
         row("§6.1 Envoy: CONNECT with TE is 501", "CONNECT svc.test:443 HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501, "http1.invalid_transfer_encoding"),
         row("RFC 9110 §9.3.6 CONNECT has no content", "CONNECT svc.test:443 HTTP/1.1\r\n" + H + "Content-Length: 2\r\n\r\nhi", 400, "http1.codec_error"),
@@ -114,6 +119,24 @@ class Http1RequestDecoderRejectsTest {
     Decoded d = Decoded.of(raw);
     assertThat(d.error()).as(rule).isEqualTo(new Http1ProtocolError(status, details));
     assertThat(d.requests()).as("requests before the error").isEmpty();
+  }
+
+  @Test
+  void transferEncodingInHttp10IsFaultyFraming() {
+    // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing
+    Http1DecoderConfig http10 = new Http1DecoderConfig(60, 100, true, false);
+    Decoded d = Decoded.of(http10, "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+    assertThat(d.error()).isEqualTo(new Http1ProtocolError(400, "http1.invalid_transfer_encoding"));
+  }
+
+  @Test
+  void nothingIsEmittedAfterTheErrorEvenInLaterReads() {
+    EmbeddedChannel ch = new EmbeddedChannel(new Http1RequestDecoder());
+    ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nBad Name: x\r\n", StandardCharsets.US_ASCII));
+    assertThat((Object) ch.readInbound()).isEqualTo(new Http1ProtocolError(400, "http1.codec_error"));
+    ch.writeInbound(Unpooled.copiedBuffer("\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", StandardCharsets.US_ASCII));
+    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
   }
 
   private static Arguments row(String rule, String raw, int status, String details) {
