@@ -257,10 +257,11 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     if (field.error() != null) {
       return fail(in, out, field.error());
     }
-    // RFC 9110 §6.5.1: framing and routing fields mean nothing in trailers; drop them rather than
-    // let a later hop merge them into the header section
+    // checked and counted even when dropped (enable_trailers false, Envoy's default). RFC 9110
+    // §6.5.1: framing and routing fields mean nothing in trailers; drop them rather than let a
+    // later hop merge them into the header section
     int id = HeaderNames.id(field.knownIndex());
-    if (id == HeaderNames.OTHER) {
+    if (id == HeaderNames.OTHER && config.enableTrailers()) {
       if (trailers == null) {
         trailers = DefaultHttpHeadersFactory.trailersFactory().newHeaders();
       }

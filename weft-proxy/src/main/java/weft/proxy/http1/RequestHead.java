@@ -125,7 +125,10 @@ final class RequestHead {
       // RFC 9112 §2.3: a higher minor version is processed as the highest one implemented
       version = HttpVersion.HTTP_1_1;
     }
-    HttpMethod method = KnownMethods.lookup(in, start, methodEnd - start);
+    HttpMethod method = KnownMethods.lookup(in, start, methodEnd - start, config.allowCustomMethods());
+    if (method == null) {
+      return MALFORMED_HEAD;
+    }
     String raw = in.toString(targetStart, t - targetStart, StandardCharsets.ISO_8859_1);
     RequestTarget target =
         RequestTarget.parse(raw, method == HttpMethod.CONNECT, method == HttpMethod.OPTIONS);

@@ -37,8 +37,13 @@ final class RequestHeadRules {
     if (head.hostCount > 1) {
       return INVALID_HOST;
     }
-    if (head.hostCount == 0 && head.version == HttpVersion.HTTP_1_1) {
-      return MISSING_HOST;
+    if (head.hostCount == 0) {
+      if (head.version == HttpVersion.HTTP_1_1) {
+        return MISSING_HOST;
+      }
+      if (!config.defaultHostForHttp10().isEmpty()) {
+        headers.set(HttpHeaderNames.HOST, config.defaultHostForHttp10());
+      }
     }
     if (head.host != null && !RequestTarget.isAuthority(head.host, 0, head.host.length(), false)) {
       return INVALID_HOST;

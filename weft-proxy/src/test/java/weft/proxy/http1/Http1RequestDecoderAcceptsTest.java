@@ -89,7 +89,7 @@ class Http1RequestDecoderAcceptsTest {
 
   @Test
   void chunkedWithContentLengthIsFramedByChunkedWhenAllowed() {
-    Http1DecoderConfig allow = new Http1DecoderConfig(60, 100, false, true);
+    Http1DecoderConfig allow = Http1DecoderConfig.DEFAULTS.withAllowChunkedLength(true);
     Decoded d = Decoded.of(allow, "POST / HTTP/1.1\r\n" + H + "Content-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
     Decoded.Request r = d.requests().get(0);
     assertThat(r.body()).isEqualTo("ok");
@@ -99,7 +99,7 @@ class Http1RequestDecoderAcceptsTest {
 
   @Test
   void http10IsAcceptedWhenConfiguredAndHostIsOptional() {
-    Http1DecoderConfig http10 = new Http1DecoderConfig(60, 100, true, false);
+    Http1DecoderConfig http10 = Http1DecoderConfig.DEFAULTS.withHttp10(true, "");
     Decoded d = Decoded.of(http10, "GET /old HTTP/1.0\r\n\r\nGET /never HTTP/1.0\r\n\r\n");
     // RFC 9112 §9.3: an HTTP/1.0 request without keep-alive ends the connection
     assertThat(d.requests()).extracting(Decoded.Request::uri).containsExactly("/old");
@@ -117,8 +117,29 @@ class Http1RequestDecoderAcceptsTest {
   }
 
   @Test
+  void trailersAreCheckedButDroppedUnlessEnabledAsInEnvoy() {
+    Decoded d = Decoded.of("POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n1\r\nz\r\n0\r\nA: b\r\n\r\n");
+    assertThat(d.requests().get(0).trailers()).isEmpty();
+    assertThat(d.requests().get(0).body()).isEqualTo("z");
+  }
+
+  @Test
+  void http10WithoutHostGetsTheConfiguredDefaultHost() {
+    Http1DecoderConfig http10 = Http1DecoderConfig.DEFAULTS.withHttp10(true, "fallback.test:8080");
+    Decoded d = Decoded.of(http10, "GET / HTTP/1.0\r\n\r\n");
+    assertThat(d.requests().get(0).header("host")).containsExactly("fallback.test:8080");
+  }
+
+  @Test
+  void customMethodsPassWhenAllowed() {
+    Http1DecoderConfig custom = Http1DecoderConfig.DEFAULTS.withAllowCustomMethods(true);
+    Decoded d = Decoded.of(custom, "BREW /pot HTTP/1.1\r\n" + H + "\r\n");
+    assertThat(d.requests().get(0).method()).isEqualTo("BREW");
+  }
+
+  @Test
   void trailersArriveOnTheLastContentAndFramingFieldsAmongThemAreDropped() {
-    Decoded d = Decoded.of("POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n"
+    Decoded d = Decoded.of(Http1DecoderConfig.DEFAULTS.withEnableTrailers(true), "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n"
         + "1\r\nz\r\n0\r\nChecksum: abc\r\nContent-Length: 5\r\nX-Note:GET /x HTTP/1.1\r\n\r\n");
     assertThat(d.requests().get(0).trailers()).containsExactly("checksum: abc", "x-note: GET /x HTTP/1.1");
   }

@@ -23,6 +23,8 @@ class Http1RequestDecoderRejectsTest {
   static Stream<Arguments> malformed() {
     return Stream.of(
         // --- request-line, RFC 9112 §3
+        row("Envoy allow_custom_methods=false: unknown method", "BREW /pot HTTP/1.1\r\n" + H + "\r\n", 400, "http1.codec_error"),
+        row("§3 methods are case-sensitive", "get / HTTP/1.1\r\n" + H + "\r\n", 400, "http1.codec_error"),
         row("§3 method must be a token", "G@T / HTTP/1.1\r\n" + H + "\r\n", 400, "http1.codec_error"),
         row("§3 exactly one SP after the method", "GET  / HTTP/1.1\r\n" + H + "\r\n", 400, "http1.codec_error"),
         row("§3 HTAB is not a request-line separator", "GET\t/ HTTP/1.1\r\n" + H + "\r\n", 400, "http1.codec_error"),
@@ -124,7 +126,7 @@ class Http1RequestDecoderRejectsTest {
   @Test
   void transferEncodingInHttp10IsFaultyFraming() {
     // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing
-    Http1DecoderConfig http10 = new Http1DecoderConfig(60, 100, true, false);
+    Http1DecoderConfig http10 = Http1DecoderConfig.DEFAULTS.withHttp10(true, "");
     Decoded d = Decoded.of(http10, "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
     assertThat(d.error()).isEqualTo(new Http1ProtocolError(400, "http1.invalid_transfer_encoding"));
   }
