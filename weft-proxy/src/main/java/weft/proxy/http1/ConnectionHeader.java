@@ -38,6 +38,13 @@ final class ConnectionHeader {
     if (values.isEmpty()) {
       return null;
     }
+    if (values.size() == 1) {
+      // the common case, "keep-alive" or "close" alone, needs no rewriting
+      String only = values.get(0);
+      if (only.equalsIgnoreCase("keep-alive") || only.equalsIgnoreCase("close")) {
+        return null;
+      }
+    }
     StringBuilder kept = new StringBuilder();
     boolean changed = values.size() > 1;
     int tokens = 0;

@@ -3,6 +3,12 @@ package weft.proxy.http1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -233,6 +239,38 @@ class Http1RequestDecoderAcceptsTest {
     Decoded d = Decoded.of(Http1DecoderConfig.DEFAULTS,
         List.of(("GET / HTTP/1.1\r\nX: " + "a".repeat(70 * 1024)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
     assertThat(d.error()).isEqualTo(new Http1ProtocolError(431, "http1.headers_too_large"));
+  }
+
+  @Test
+  void removingTheDecoderAfterAnUpgradeHandsTheHeldBytesOn() {
+    EmbeddedChannel ch = new EmbeddedChannel(new Http1RequestDecoder());
+    ch.writeInbound(Unpooled.copiedBuffer(
+        "GET /ws HTTP/1.1\r\n" + H + "Connection: Upgrade\r\nUpgrade: websocket\r\n\r\nframe-1", StandardCharsets.ISO_8859_1));
+    Http1Request head = ch.readInbound();
+    assertThat(head.isUpgrade()).isTrue();
+    LastHttpContent end = ch.readInbound();
+    end.release();
+    ch.writeInbound(Unpooled.copiedBuffer("frame-2", StandardCharsets.ISO_8859_1));
+    assertThat((Object) ch.readInbound()).isNull();
+    ch.pipeline().removeFirst();
+    ByteBuf held = ch.readInbound();
+    assertThat(held.toString(StandardCharsets.ISO_8859_1)).isEqualTo("frame-1frame-2");
+    held.release();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void bodiesStreamAsTheyArriveWithoutWaitingForTheWholeChunk() {
+    EmbeddedChannel ch = new EmbeddedChannel(new Http1RequestDecoder());
+    ch.writeInbound(Unpooled.copiedBuffer(
+        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n10\r\n01234", StandardCharsets.ISO_8859_1));
+    Http1Request head = ch.readInbound();
+    assertThat(head.framing()).isEqualTo(Framing.CHUNKED);
+    HttpContent part = ch.readInbound();
+    assertThat(part.content().toString(StandardCharsets.ISO_8859_1)).isEqualTo("01234");
+    assertThat(part).isNotInstanceOf(LastHttpContent.class);
+    part.release();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
   }
 
   private static Arguments body(String rule, String raw, String method, String uri, String body) {
