@@ -134,7 +134,10 @@ public final class ConfigDumps {
             HttpProtocolOptions.getDescriptor(),
             FileAccessLog.getDescriptor(),
             StdoutAccessLog.getDescriptor(),
-            StderrAccessLog.getDescriptor());
+            StderrAccessLog.getDescriptor(),
+            io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate
+                .getDescriptor(),
+            io.envoyproxy.envoy.type.matcher.v3.HttpRequestHeaderMatchInput.getDescriptor());
     return JsonFormat.TypeRegistry.newBuilder().add(types).build();
   }
 }

@@ -118,12 +118,6 @@ record ClusterConfig(
             yield DnsLookupFamily.AUTO;
           }
         };
-    if (discovery == Discovery.STRICT_DNS) {
-      problems.add(path.field("type"), "STRICT_DNS is not implemented yet in this build");
-    }
-    if (c.getHealthChecksCount() > 0) {
-      problems.add(path.field("health_checks"), "active health checking is not implemented yet in this build");
-    }
     Optional<OutlierDetector.Config> outlier =
         c.hasOutlierDetection()
             ? Optional.of(

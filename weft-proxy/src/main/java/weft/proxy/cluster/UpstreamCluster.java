@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -24,6 +25,8 @@ public final class UpstreamCluster {
   private final EventLoop control;
   private final ClusterContext ctx;
   private final OutlierDetector outlier;
+  private final HealthChecker healthChecker;
+  private final DnsRefresher dns;
   private final List<Consumer<List<Host>>> membershipListeners = new ArrayList<>();
   private volatile List<Host> members = List.of();
   private volatile HostSnapshot snapshot = HostSnapshot.EMPTY;
@@ -36,6 +39,9 @@ public final class UpstreamCluster {
     this.breakers = new CircuitBreakers(config.thresholds(), stats);
     this.outlier =
         config.outlier().map(o -> new OutlierDetector(o, this, control, ctx.ticker(), stats)).orElse(null);
+    this.healthChecker =
+        config.healthChecks().isEmpty() ? null : new HealthChecker(config.healthChecks().get(0), this);
+    this.dns = config.discovery() == ClusterConfig.Discovery.STRICT_DNS ? new DnsRefresher(this) : null;
     if (config.discovery() == ClusterConfig.Discovery.STATIC) {
       List<Host> hosts = new ArrayList<>();
       for (Endpoints.Spec s : config.endpoints()) {
@@ -164,15 +170,44 @@ public final class UpstreamCluster {
     return ctx;
   }
 
+  /** Control loop. */
   void start() {
     if (outlier != null) {
       outlier.start();
     }
+    if (healthChecker != null) {
+      healthChecker.start();
+    }
+    if (dns != null) {
+      dns.start();
+    }
   }
 
+  /**
+   * Completes when the cluster is warm: STRICT_DNS has its first lookups and, with active health
+   * checks, every host has had its first check. Call after {@link #start()}.
+   */
+  CompletableFuture<Void> initialized() {
+    CompletableFuture<Void> members =
+        dns == null ? CompletableFuture.completedFuture(null) : dns.firstResolution();
+    if (healthChecker == null) {
+      return members;
+    }
+    // hosts found by the first lookup get their first check too
+    return members.thenCompose(
+        v -> CompletableFuture.supplyAsync(healthChecker::firstRound, control).thenCompose(f -> f));
+  }
+
+  /** Control loop. */
   void close() {
     if (outlier != null) {
       outlier.stop();
+    }
+    if (healthChecker != null) {
+      healthChecker.stop();
+    }
+    if (dns != null) {
+      dns.stop();
     }
   }
 

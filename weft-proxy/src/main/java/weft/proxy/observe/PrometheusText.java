@@ -19,6 +19,10 @@ public final class PrometheusText {
     1800000, 3600000
   };
 
+  // Stat names are few and long-lived (the store never forgets one), so each is split once.
+  private static final java.util.concurrent.ConcurrentHashMap<String, StatTags.Tagged> TAGGED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private PrometheusText() {}
 
   private record Series(String labels, Object stat) {}
@@ -66,7 +70,7 @@ public final class PrometheusText {
     for (Object stat : stats) {
       String statName =
           stat instanceof StatsSnapshot.Scalar sc ? sc.name() : ((StatsSnapshot.Dist) stat).name();
-      StatTags.Tagged tagged = StatTags.extract(statName);
+      StatTags.Tagged tagged = TAGGED.computeIfAbsent(statName, StatTags::extract);
       byName
           .computeIfAbsent(metricName(tagged.name()), k -> new ArrayList<>())
           .add(new Series(labels(tagged.tags()), stat));

@@ -28,6 +28,7 @@ final class RouteCompiler {
       HeaderMutations.Level vhostRequest,
       HeaderMutations.Level vhostResponse,
       RetryPolicy vhostRetryPolicy,
+      List<MirrorPolicy> inheritedMirrorPolicies,
       long maxDirectResponseBodyBytes) {}
 
   private RouteCompiler() {}
@@ -159,19 +160,27 @@ final class RouteCompiler {
         ? RetryPolicy.compile(a.getRetryPolicy(), path.field("retry_policy"), problems)
         : ctx.vhostRetryPolicy();
     HashPolicy hash = HashPolicy.compile(a.getHashPolicyList(), path.field("hash_policy"), problems);
-    List<MirrorPolicy> mirrors = new ArrayList<>();
-    for (int i = 0; i < a.getRequestMirrorPoliciesCount(); i++) {
-      MirrorPolicy m = MirrorPolicy.compile(a.getRequestMirrorPolicies(i),
-          path.field("request_mirror_policies").index(i), problems);
-      if (m != null) {
-        mirrors.add(m);
-      }
-    }
+    // Envoy: the most specific non-empty list of mirror policies applies; lists are not merged
+    List<MirrorPolicy> mirrors = a.getRequestMirrorPoliciesCount() == 0
+        ? ctx.inheritedMirrorPolicies()
+        : mirrorPolicies(a.getRequestMirrorPoliciesList(), path.field("request_mirror_policies"), problems);
     if (clusters == null || matcher == null) {
       return null;
     }
     return new RouteEntry(r.getName(), ctx.virtualHostName(), clusters, rewrite, matcher, host,
         timeout, idle, retry, hash, mirrors, request, response);
+  }
+
+  static List<MirrorPolicy> mirrorPolicies(
+      List<RouteAction.RequestMirrorPolicy> list, ConfigPath path, ConfigProblems problems) {
+    List<MirrorPolicy> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      MirrorPolicy m = MirrorPolicy.compile(list.get(i), path.index(i), problems);
+      if (m != null) {
+        out.add(m);
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static ClusterChoice.Builder missing(ConfigPath path, ConfigProblems problems) {

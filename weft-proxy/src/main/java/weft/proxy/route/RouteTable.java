@@ -44,7 +44,10 @@ public final class RouteTable {
         "name", "virtual_hosts", "request_headers_to_add", "request_headers_to_remove",
         "response_headers_to_add", "response_headers_to_remove",
         "most_specific_header_mutations_wins", "validate_clusters",
-        "max_direct_response_body_size_bytes", "ignore_port_in_host_matching", "metadata");
+        "max_direct_response_body_size_bytes", "ignore_port_in_host_matching", "metadata",
+        "request_mirror_policies");
+    List<MirrorPolicy> cfgMirrors = RouteCompiler.mirrorPolicies(
+        rc.getRequestMirrorPoliciesList(), path.field("request_mirror_policies"), problems);
     HeaderMutations.Level cfgReq = HeaderMutations.compileLevel(
         rc.getRequestHeadersToAddList(), rc.getRequestHeadersToRemoveList(),
         path.field("request_headers_to_add"), path.field("request_headers_to_remove"), problems);
@@ -62,8 +65,8 @@ public final class RouteTable {
       if (!vhostNames.add(vh.getName())) {
         problems.add(vp.field("name"), "duplicate virtual host name '" + vh.getName() + "'");
       }
-      Host host = compileHost(vh, rc.getMostSpecificHeaderMutationsWins(), cfgReq, cfgResp, maxBody,
-          clusters, vp, problems);
+      Host host = compileHost(vh, rc.getMostSpecificHeaderMutationsWins(), cfgReq, cfgResp, cfgMirrors,
+          maxBody, clusters, vp, problems);
       if (vh.getDomainsCount() == 0) {
         problems.add(vp.field("domains"), "must not be empty");
       }
@@ -89,12 +92,12 @@ public final class RouteTable {
   }
 
   private static Host compileHost(VirtualHost vh, boolean mostSpecificWins, HeaderMutations.Level cfgReq,
-      HeaderMutations.Level cfgResp, long maxBody, Set<String> clusters, ConfigPath path,
-      ConfigProblems problems) {
+      HeaderMutations.Level cfgResp, List<MirrorPolicy> cfgMirrors, long maxBody, Set<String> clusters,
+      ConfigPath path, ConfigProblems problems) {
     SupportedFields.check(vh, path, problems,
         "name", "domains", "routes", "require_tls", "request_headers_to_add",
         "request_headers_to_remove", "response_headers_to_add", "response_headers_to_remove",
-        "retry_policy", "metadata");
+        "retry_policy", "request_mirror_policies", "metadata");
     boolean requireTls = switch (vh.getRequireTls()) {
       case NONE -> false;
       case ALL -> true;
@@ -111,7 +114,10 @@ public final class RouteTable {
             path.field("request_headers_to_add"), path.field("request_headers_to_remove"), problems),
         HeaderMutations.compileLevel(vh.getResponseHeadersToAddList(), vh.getResponseHeadersToRemoveList(),
             path.field("response_headers_to_add"), path.field("response_headers_to_remove"), problems),
-        vhRetry, maxBody);
+        vhRetry,
+        vh.getRequestMirrorPoliciesCount() == 0 ? cfgMirrors : RouteCompiler.mirrorPolicies(
+            vh.getRequestMirrorPoliciesList(), path.field("request_mirror_policies"), problems),
+        maxBody);
     List<RouteRule> rules = new ArrayList<>();
     for (int i = 0; i < vh.getRoutesCount(); i++) {
       RouteRule rule = RouteCompiler.compile(vh.getRoutes(i), ctx, path.field("routes").index(i), problems);

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import javax.net.ssl.SSLException;
+import weft.proxy.cluster.UpstreamTransport;
+import weft.proxy.cluster.UpstreamTransportFactory;
 import weft.proxy.config.ConfigPath;
 import weft.proxy.config.ConfigProblems;
 import weft.proxy.config.SupportedFields;
@@ -19,9 +21,10 @@ import weft.proxy.config.SupportedFields;
  * certificate is verified against {@code trusted_ca} and the SAN matchers when a validation
  * context has a CA; without one it is not verified (Envoy's behaviour). Host name verification
  * is off (Netty 4.2 turns it on by default): SAN matchers are the identity check, as in Envoy.
- * SNI is sent only when {@code sni} is configured. Immutable; shared by all connection pools.
+ * SNI is sent only when {@code sni} is configured (Envoy sends none otherwise; auto_sni is not
+ * supported). Immutable; shared by all connection pools.
  */
-public final class UpstreamTls {
+public final class UpstreamTls implements UpstreamTransport {
   private final SslContext context;
   private final String sni;
   private final List<String> alpn;
@@ -66,10 +69,19 @@ public final class UpstreamTls {
   }
 
   /**
+   * The cluster package's transport compiler: TLS (and raw_buffer as plaintext) with relative
+   * file names resolved against {@code baseDir}. Pass it in {@code ClusterContext}.
+   */
+  public static UpstreamTransportFactory transports(Path baseDir) {
+    return (socket, path, problems) -> compile(socket, path, problems, baseDir);
+  }
+
+  /**
    * A new client-side handler for one upstream connection to {@code peerHost:peerPort}; call on
    * its event loop. The peer address only keys session resumption: SNI is the configured
    * {@code sni}, or none.
    */
+  @Override
   public SslHandler newHandler(ByteBufAllocator alloc, String peerHost, int peerPort) {
     return sni.isEmpty() ? context.newHandler(alloc) : context.newHandler(alloc, sni, peerPort);
   }

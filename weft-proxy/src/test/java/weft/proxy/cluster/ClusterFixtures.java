@@ -57,7 +57,18 @@ final class ClusterFixtures {
   }
 
   static Built build(Ticker ticker, String... jsons) {
-    EventLoopGroup group = new DefaultEventLoopGroup(1);
+    return build(new DefaultEventLoopGroup(1), ticker, jsons);
+  }
+
+  /** Clusters on real NIO loops, for tests that open sockets (health checks, DNS). */
+  static Built buildNio(String... jsons) {
+    return build(
+        new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.nio.NioIoHandler.newFactory()),
+        Ticker.system(),
+        jsons);
+  }
+
+  static Built build(EventLoopGroup group, Ticker ticker, String... jsons) {
     StatsStore stats = new StatsStore();
     ConfigProblems problems = new ConfigProblems();
     List<Cluster> clusters = java.util.Arrays.stream(jsons).map(ClusterFixtures::cluster).toList();
