@@ -117,6 +117,21 @@ final class ActiveStream implements FilterCallbacks {
     decodeHeaders(0);
   }
 
+  /**
+   * Answers a request the codec refused (no filters run): {@code status} with the reason phrase
+   * as body and {@code connection: close}.
+   */
+  void rejectEarly(int status, String details) {
+    HcmStats s = cfg.stats();
+    s.rqTotal.inc();
+    s.rqActive.inc();
+    s.rqHttp1Total.inc();
+    requestEnded = true;
+    closeConnection = true;
+    sendLocalReply(status,
+        io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase(), null, details);
+  }
+
   private void decodeHeaders(int from) {
     for (int i = from; i < filters.length; i++) {
       HttpFilter.Status st = filters[i].onRequestHeaders(request, requestEnded && held == null);

@@ -38,6 +38,19 @@ final class ConnectionTracker {
     armIdle(cfg.idleTimeout().toNanos());
   }
 
+  private DownstreamConnection connection;
+
+  /**
+   * The connection's addresses and TLS session, read at the first request: by then any TLS
+   * handshake has completed, so the peer identity and SNI are known.
+   */
+  DownstreamConnection connection() {
+    if (connection == null) {
+      connection = DownstreamConnection.of(channel);
+    }
+    return connection;
+  }
+
   boolean draining() {
     return drain.draining();
   }

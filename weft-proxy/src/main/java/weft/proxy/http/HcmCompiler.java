@@ -1,7 +1,6 @@
 package weft.proxy.http;
 
 import com.google.protobuf.Duration;
-import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -111,10 +110,11 @@ public final class HcmCompiler {
         maxHeadersCount = o.getMaxHeadersCount().getValue();
       }
     }
-    if (m.hasHttpProtocolOptions()) {
-      Http1ProtocolOptions o = m.getHttpProtocolOptions();
-      SupportedFields.check(o, path.field("http_protocol_options"), problems);
-    }
+    var http1 = weft.proxy.http1.Http1DecoderConfig.compile(
+        m.hasMaxRequestHeadersKb() ? m.getMaxRequestHeadersKb() : null,
+        m.hasCommonHttpProtocolOptions() && m.getCommonHttpProtocolOptions().hasMaxHeadersCount()
+            ? m.getCommonHttpProtocolOptions().getMaxHeadersCount() : null,
+        m.getHttpProtocolOptions(), path, problems);
     int maxStreams = 0;
     int streamWindow = 0;
     int connWindow = 0;
@@ -127,9 +127,6 @@ public final class HcmCompiler {
       connWindow = o.hasInitialConnectionWindowSize() ? o.getInitialConnectionWindowSize().getValue() : 0;
     }
     int maxKb = m.hasMaxRequestHeadersKb() ? m.getMaxRequestHeadersKb().getValue() : 60;
-    if (maxKb < 1 || maxKb > 8192) {
-      problems.add(path.field("max_request_headers_kb"), maxKb + " (expected: 1..8192)");
-    }
     HcmConfig.StreamObserver observer = m.getAccessLogCount() == 0
         ? HcmConfig.StreamObserver.NONE
         : ext.accessLog(m, path.field("access_log"), problems);
@@ -155,7 +152,8 @@ public final class HcmCompiler {
         maxStreams,
         streamWindow,
         connWindow,
-        observer == null ? HcmConfig.StreamObserver.NONE : observer);
+        observer == null ? HcmConfig.StreamObserver.NONE : observer,
+        http1);
   }
 
   static java.time.Duration duration(Duration d) {

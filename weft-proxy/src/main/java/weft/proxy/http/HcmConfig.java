@@ -29,7 +29,8 @@ public record HcmConfig(
     int maxConcurrentStreams,
     int initialStreamWindowSize,
     int initialConnectionWindowSize,
-    StreamObserver streamObserver) {
+    StreamObserver streamObserver,
+    weft.proxy.http1.Http1DecoderConfig http1) {
 
   public HcmConfig {
     filters = List.copyOf(filters);

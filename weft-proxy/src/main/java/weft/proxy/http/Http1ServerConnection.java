@@ -37,7 +37,6 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
   private final ConnectionTracker tracker;
   private final String codecName;
   private Channel channel;
-  private DownstreamConnection conn;
   private ActiveStream current;
   private boolean currentKeepAlive;
   private boolean currentHead;
@@ -56,7 +55,6 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
-    conn = DownstreamConnection.of(channel);
     cfg.stats().cxHttp1Total.inc();
     cfg.stats().cxHttp1Active.inc();
     tracker.register(channel, this::drain);
@@ -116,15 +114,17 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       } else {
         c.release();
       }
+    } else if (msg instanceof weft.proxy.http1.Http1ProtocolError e) {
+      protocolError(e.status(), e.details());
     } else {
-      protocolError(msg);
+      ReferenceCountUtil.release(msg);
     }
   }
 
   private void startStream(HttpRequest req) {
     tracker.streamStarted();
     DecoderResult dr = req.decoderResult();
-    current = new ActiveStream(cfg, this, conn);
+    current = new ActiveStream(cfg, this, tracker.connection());
     currentHead = req.method().equals(HttpMethod.HEAD);
     currentHttp10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
     currentKeepAlive = HttpUtil.isKeepAlive(req) && !currentHttp10;
@@ -132,12 +132,9 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       cfg.stats().cxProtocolError.inc();
       int status = dr.cause() instanceof TooLongHttpHeaderException ? 431
           : dr.cause() instanceof TooLongFrameException ? 414 : 400;
-      closing = true;
-      current.closeConnection = true;
       ReferenceCountUtil.release(req);
-      current.start(new io.netty.handler.codec.http.DefaultFullHttpRequest(
-          HttpVersion.HTTP_1_1, HttpMethod.GET, "/"), false);
-      current.sendLocalReply(status, "Bad Request", null, "http1.codec_error");
+      currentKeepAlive = false;
+      current.rejectEarly(status, "http1.codec_error");
       return;
     }
     boolean upgrade = isUpgrade(req.headers());
@@ -151,12 +148,15 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     current.start(req, upgrade, noBody);
   }
 
-  /** A decoder's protocol error message (strict decoder): answer it and close. */
-  private void protocolError(Object msg) {
-    ReferenceCountUtil.release(msg);
+  /** The strict decoder refused the input: answer its status with connection: close, then close. */
+  private void protocolError(int status, String details) {
     cfg.stats().cxProtocolError.inc();
-    closing = true;
-    channel.close();
+    tracker.streamStarted();
+    current = new ActiveStream(cfg, this, tracker.connection());
+    currentHead = false;
+    currentHttp10 = false;
+    currentKeepAlive = false;
+    current.rejectEarly(status, details);
   }
 
   static boolean isUpgrade(HttpHeaders h) {

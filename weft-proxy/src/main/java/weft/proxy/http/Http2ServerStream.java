@@ -16,14 +16,12 @@ import java.util.function.Consumer;
 final class Http2ServerStream extends ChannelInboundHandlerAdapter implements ResponseSink {
   private final HcmConfig cfg;
   private final ConnectionTracker tracker;
-  private final DownstreamConnection conn;
   private Channel channel;
   private ActiveStream stream;
 
-  Http2ServerStream(HcmConfig cfg, ConnectionTracker tracker, DownstreamConnection conn) {
+  Http2ServerStream(HcmConfig cfg, ConnectionTracker tracker) {
     this.cfg = cfg;
     this.tracker = tracker;
-    this.conn = conn;
   }
 
   @Override
@@ -35,7 +33,7 @@ final class Http2ServerStream extends ChannelInboundHandlerAdapter implements Re
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest req && stream == null) {
       tracker.streamStarted();
-      stream = new ActiveStream(cfg, this, conn);
+      stream = new ActiveStream(cfg, this, tracker.connection());
       stream.start(req, false);
       return;
     }

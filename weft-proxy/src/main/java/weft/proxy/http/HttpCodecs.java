@@ -34,6 +34,11 @@ public final class HttpCodecs {
   private final DrainSignal drain;
   private final Supplier<ChannelHandler> http1Decoder;
 
+  /** HTTP/1.1 requests go through weft's strict decoder ({@code weft.proxy.http1}). */
+  public HttpCodecs(HcmConfig cfg, DrainSignal drain) {
+    this(cfg, drain, () -> new weft.proxy.http1.Http1RequestDecoder(cfg.http1()));
+  }
+
   /**
    * {@code http1Decoder} makes the HTTP/1.1 request decoder; null uses Netty's server codec.
    */
@@ -85,12 +90,11 @@ public final class HttpCodecs {
         .validateHeaders(true)
         .build();
     p.addLast("h2", codec);
-    DownstreamConnection conn = DownstreamConnection.of(p.channel());
     p.addLast("h2mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
       @Override
       protected void initChannel(Http2StreamChannel ch) {
         ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-            new Http2ServerStream(cfg, tracker, conn));
+            new Http2ServerStream(cfg, tracker));
       }
     }));
     tracker.register(p.channel(), () -> {

@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
  * Mutable facts about one stream, filled as it progresses and read by access logs and filters.
  * Confined to the stream's event loop.
  */
-public final class StreamInfo {
+public final class StreamInfo implements weft.proxy.observe.AccessLogRecord {
   public final long startMillis = System.currentTimeMillis();
   public final long startNanos = System.nanoTime();
   public final DownstreamConnection connection;
@@ -35,6 +35,7 @@ public final class StreamInfo {
   }
 
   /** {@code HTTP/1.0}, {@code HTTP/1.1} or {@code HTTP/2}. */
+  @Override
   public String protocol() {
     return protocol;
   }
@@ -49,19 +50,24 @@ public final class StreamInfo {
     return request;
   }
 
-  /** The path before any rewrite, for {@code %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%}. */
+  /** The path before a route rewrite, or null when it was not rewritten. */
+  @Override
   public String originalPath() {
-    return originalPath;
+    return originalPath == null || request == null || originalPath.equals(request.uri())
+        ? null : originalPath;
   }
 
+  @Override
   public int responseCode() {
     return responseCode;
   }
 
+  @Override
   public HttpHeaders responseHeaders() {
     return responseHeaders;
   }
 
+  @Override
   public String responseCodeDetails() {
     return responseCodeDetails;
   }
@@ -71,6 +77,7 @@ public final class StreamInfo {
   }
 
   /** Envoy response flags, e.g. {@code UF}, {@code UH}, {@code NR}, comma separated. */
+  @Override
   public String responseFlags() {
     return responseFlags.length() == 0 ? "-" : responseFlags.toString();
   }
@@ -83,10 +90,12 @@ public final class StreamInfo {
     responseFlags.append(flag);
   }
 
+  @Override
   public long bytesReceived() {
     return bytesReceived;
   }
 
+  @Override
   public long bytesSent() {
     return bytesSent;
   }
@@ -94,5 +103,86 @@ public final class StreamInfo {
   /** Total duration in nanoseconds, or -1 while the stream is active. */
   public long durationNanos() {
     return durationNanos;
+  }
+
+  // ---- AccessLogRecord
+
+  @Override
+  public long startEpochMillis() {
+    return startMillis;
+  }
+
+  @Override
+  public long durationMillis() {
+    return durationNanos < 0 ? -1 : durationNanos / 1_000_000;
+  }
+
+  @Override
+  public String requestMethod() {
+    return request == null ? null : request.method().name();
+  }
+
+  @Override
+  public String requestPath() {
+    return request == null ? null : request.uri();
+  }
+
+  @Override
+  public String authority() {
+    return request == null ? null : request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.HOST);
+  }
+
+  @Override
+  public String scheme() {
+    return connection.scheme();
+  }
+
+  @Override
+  public HttpHeaders requestHeaders() {
+    return request == null ? null : request.headers();
+  }
+
+  @Override
+  public InetSocketAddress upstreamHost() {
+    return upstreamHost;
+  }
+
+  @Override
+  public String upstreamCluster() {
+    return upstreamCluster;
+  }
+
+  @Override
+  public String upstreamTransportFailureReason() {
+    return upstreamTransportFailureReason;
+  }
+
+  @Override
+  public InetSocketAddress downstreamRemoteAddress() {
+    return connection.remoteAddress();
+  }
+
+  @Override
+  public InetSocketAddress downstreamLocalAddress() {
+    return connection.localAddress();
+  }
+
+  @Override
+  public String requestedServerName() {
+    return connection.requestedServerName();
+  }
+
+  @Override
+  public String downstreamPeerUriSan() {
+    if (connection.tlsSession() == null) {
+      return null;
+    }
+    var sans = weft.proxy.tls.PeerIdentity.of(connection.tlsSession()).uriSans();
+    return sans.isEmpty() ? null : sans.get(0);
+  }
+
+  @Override
+  public String routeName() {
+    return routeName;
   }
 }

@@ -27,7 +27,8 @@ public final class ListenerCompiler {
     DownstreamTransport transport(TransportSocket ts, ConfigPath path, ConfigProblems problems);
 
     /** A listener filter (tls_inspector); null after recording a problem. */
-    Supplier<ChannelHandler> listenerFilter(ListenerFilter f, ConfigPath path, ConfigProblems problems);
+    Supplier<ChannelHandler> listenerFilter(ListenerFilter f, long timeoutMillis,
+        boolean continueOnTimeout, ConfigPath path, ConfigProblems problems);
 
     /** Chain selection for listeners with several chains or match criteria. */
     ChainSelector selector(List<FilterChain> chains, FilterChain defaultChain, ConfigPath path,
@@ -37,7 +38,12 @@ public final class ListenerCompiler {
   public static ListenerConfig compile(Listener l, ConfigPath path, ConfigProblems problems,
       Extensions ext, long connectionLimit) {
     SupportedFields.check(l, path, problems, "name", "address", "filter_chains",
-        "default_filter_chain", "listener_filters", "stat_prefix");
+        "default_filter_chain", "listener_filters", "stat_prefix", "listener_filters_timeout",
+        "continue_on_listener_filters_timeout");
+    // Envoy's default listener_filters_timeout is 15 s; 0 disables it
+    long lfTimeout = l.hasListenerFiltersTimeout()
+        ? l.getListenerFiltersTimeout().getSeconds() * 1000 + l.getListenerFiltersTimeout().getNanos() / 1_000_000
+        : 15_000;
     InetSocketAddress address = Addresses.socket(l.getAddress(), path.field("address"), problems);
     Supplier<ChannelHandler> listenerFilter = null;
     for (int i = 0; i < l.getListenerFiltersCount(); i++) {
@@ -46,7 +52,8 @@ public final class ListenerCompiler {
         problems.add(p, "only one listener filter (tls_inspector) is supported");
         continue;
       }
-      listenerFilter = ext.listenerFilter(l.getListenerFilters(i), p, problems);
+      listenerFilter = ext.listenerFilter(l.getListenerFilters(i), lfTimeout,
+          l.getContinueOnListenerFiltersTimeout(), p, problems);
     }
     List<FilterChain> protos = new ArrayList<>(l.getFilterChainsList());
     List<FilterChainConfig> chains = new ArrayList<>();

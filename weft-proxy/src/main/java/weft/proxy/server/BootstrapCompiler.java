@@ -35,7 +35,8 @@ public final class BootstrapCompiler {
 
   /** What compiling needs from the running process. */
   public record Context(io.netty.channel.EventLoopGroup workers, StatsStore stats,
-      UpstreamPools pools, DrainSignal drain, Path baseDir) {}
+      UpstreamPools pools, DrainSignal drain, Path baseDir,
+      weft.proxy.observe.AccessLogWriter accessLogWriter) {}
 
   public static ProxyConfig compile(Bootstrap b, Context ctx) throws ConfigException {
     ConfigProblems problems = new ConfigProblems();
@@ -56,7 +57,7 @@ public final class BootstrapCompiler {
     Set<String> declared = new HashSet<>();
     b.getStaticResources().getClustersList().forEach(c -> declared.add(c.getName()));
     ProxyExtensions ext = new ProxyExtensions(ctx.stats(), clusters, ctx.pools(), ctx.drain(),
-        ctx.baseDir(), declared);
+        ctx.baseDir(), declared, ctx.accessLogWriter());
     List<ListenerConfig> listeners = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<InetSocketAddress> addresses = new HashSet<>();

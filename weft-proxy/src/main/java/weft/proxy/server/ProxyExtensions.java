@@ -15,6 +15,18 @@ import weft.proxy.config.ConfigPath;
 import weft.proxy.config.ConfigProblems;
 import weft.proxy.config.ProxyTypes;
 import weft.proxy.config.SupportedFields;
+import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
+import weft.proxy.filter.fault.FaultFilterConfig;
+import weft.proxy.filter.rbac.RbacFilterConfig;
+import weft.proxy.http.FaultHttpFilter;
+import weft.proxy.http.RbacHttpFilter;
+import weft.proxy.listener.FilterChainMatcher;
+import weft.proxy.listener.RbacNetworkHandler;
+import weft.proxy.listener.TlsInspector;
+import weft.proxy.observe.AccessLogWriter;
+import weft.proxy.observe.AccessLogger;
+import weft.proxy.observe.AccessLogs;
+import weft.proxy.tcp.TcpProxy;
 import weft.proxy.http.DrainSignal;
 import weft.proxy.http.HcmCompiler;
 import weft.proxy.http.HcmConfig;
@@ -47,9 +59,11 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
   private final DrainSignal drain;
   private final Path baseDir;
   private final java.util.Set<String> declaredClusters;
+  private final AccessLogWriter accessLogWriter;
 
   ProxyExtensions(StatsStore stats, ClusterManager clusters, UpstreamPools pools, DrainSignal drain,
-      Path baseDir, java.util.Set<String> declaredClusters) {
+      Path baseDir, java.util.Set<String> declaredClusters, AccessLogWriter accessLogWriter) {
+    this.accessLogWriter = accessLogWriter;
     this.declaredClusters = declaredClusters;
     this.stats = stats;
     this.clusters = clusters;
@@ -74,8 +88,29 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
         return null;
       }
       HcmConfig cfg = HcmCompiler.compile(m, path.field("typed_config"), problems, stats, this);
-      HttpCodecs codecs = new HttpCodecs(cfg, drain, null);
+      HttpCodecs codecs = new HttpCodecs(cfg, drain);
       return ch -> codecs.install(ch.pipeline());
+    }
+    if (f.getName().equals(TCP_PROXY) || type.endsWith("tcp_proxy.v3.TcpProxy")) {
+      if (!last) {
+        problems.add(path, TCP_PROXY + " must be the last network filter");
+      }
+      var p = ProxyTypes.unpack(f.getTypedConfig(),
+          io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.class, path, problems);
+      if (p == null) {
+        return null;
+      }
+      TcpProxy tcp = TcpProxy.compile(p, path.field("typed_config"), problems, clusters::get, stats);
+      return tcp == null ? null : tcp::install;
+    }
+    if (f.getName().equals(NETWORK_RBAC) || type.endsWith("filters.network.rbac.v3.RBAC")) {
+      var p = ProxyTypes.unpack(f.getTypedConfig(),
+          io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.class, path, problems);
+      if (p == null) {
+        return null;
+      }
+      RbacFilterConfig cfg = RbacFilterConfig.compileNetwork(p, stats, path.field("typed_config"), problems);
+      return cfg == null ? null : ch -> ch.pipeline().addLast("rbac", new RbacNetworkHandler(cfg));
     }
     problems.unsupported(path.field("name"), "network filter " + f.getName());
     return null;
@@ -91,23 +126,70 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
   }
 
   @Override
-  public Supplier<ChannelHandler> listenerFilter(ListenerFilter f, ConfigPath path,
-      ConfigProblems problems) {
-    problems.unsupported(path.field("name"), "listener filter " + f.getName());
-    return null;
+  public Supplier<ChannelHandler> listenerFilter(ListenerFilter f, long timeoutMillis,
+      boolean continueOnTimeout, ConfigPath path, ConfigProblems problems) {
+    SupportedFields.check(f, path, problems, "name", "typed_config");
+    boolean inspector = f.getName().equals("envoy.filters.listener.tls_inspector")
+        || f.getTypedConfig().getTypeUrl().equals(TlsInspector.TYPE);
+    if (!inspector) {
+      problems.unsupported(path.field("name"), "listener filter " + f.getName());
+      return null;
+    }
+    if (f.hasTypedConfig()) {
+      TlsInspector.checkConfig(TypedExtensionConfig.newBuilder().setName(f.getName())
+          .setTypedConfig(f.getTypedConfig()).build(), path, problems);
+    }
+    TlsInspector.Stats s = inspectorStats();
+    return () -> new TlsInspector(s, timeoutMillis, continueOnTimeout);
+  }
+
+  private TlsInspector.Stats inspectorStats;
+
+  private TlsInspector.Stats inspectorStats() {
+    if (inspectorStats == null) {
+      inspectorStats = TlsInspector.Stats.create(stats);
+    }
+    return inspectorStats;
   }
 
   @Override
   public ChainSelector selector(List<FilterChain> chains, FilterChain defaultChain, ConfigPath path,
       ConfigProblems problems) {
-    problems.add(path.field("filter_chains"),
-        "filter_chain_match and multiple filter chains are not supported yet");
-    return ChainSelector.ONLY;
+    FilterChainMatcher m = FilterChainMatcher.compile(chains, defaultChain, path, problems);
+    if (m == null) {
+      return ChainSelector.ONLY;
+    }
+    int defaultIndex = chains.size();
+    return ch -> {
+      int i = m.select(FilterChainMatcher.ConnectionInfo.of(ch, ch.attr(TlsInspector.RESULT).get()));
+      return i == FilterChainMatcher.DEFAULT ? defaultIndex : i;
+    };
   }
 
   @Override
   public HttpFilterFactory httpFilter(HttpFilter filter, String statPrefix, ConfigPath path,
       ConfigProblems problems) {
+    String type = filter.hasTypedConfig() ? ProxyTypes.typeName(filter.getTypedConfig()) : "";
+    if (filter.getName().equals("envoy.filters.http.rbac") || type.endsWith("filters.http.rbac.v3.RBAC")) {
+      var p = ProxyTypes.unpack(filter.getTypedConfig(),
+          io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.class, path, problems);
+      if (p == null) {
+        return null;
+      }
+      RbacFilterConfig cfg = RbacFilterConfig.compileHttp(p, statPrefix, stats,
+          path.field("typed_config"), problems);
+      return cfg == null ? null : RbacHttpFilter.factory(cfg);
+    }
+    if (filter.getName().equals("envoy.filters.http.fault") || type.endsWith("filters.http.fault.v3.HTTPFault")) {
+      var p = ProxyTypes.unpack(filter.getTypedConfig(),
+          io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.class, path, problems);
+      if (p == null) {
+        return null;
+      }
+      FaultFilterConfig cfg = FaultFilterConfig.compile(p, statPrefix, stats,
+          path.field("typed_config"), problems);
+      return cfg == null ? null : FaultHttpFilter.factory(cfg);
+    }
     problems.unsupported(path.field("name"), "http filter " + filter.getName());
     return null;
   }
@@ -146,7 +228,7 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
   @Override
   public HcmConfig.StreamObserver accessLog(HttpConnectionManager hcm, ConfigPath path,
       ConfigProblems problems) {
-    problems.unsupported(path, "access_log");
-    return null;
+    AccessLogger logger = AccessLogs.compile(hcm.getAccessLogList(), path, problems, accessLogWriter);
+    return logger == AccessLogger.NONE ? null : logger::log;
   }
 }

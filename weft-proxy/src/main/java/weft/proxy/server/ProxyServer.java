@@ -38,6 +38,7 @@ public final class ProxyServer implements AutoCloseable {
   private final StatsStore stats;
   private final UpstreamPools pools;
   private final DrainSignal drain = new DrainSignal();
+  private final weft.proxy.observe.AccessLogWriter accessLogs;
   private final List<ListenerServer> listeners = new ArrayList<>();
   private final List<InetSocketAddress> bound = new ArrayList<>();
   private ProxyConfig config;
@@ -51,6 +52,7 @@ public final class ProxyServer implements AutoCloseable {
     this.adminGroup = transport.newGroup(1);
     this.stats = stats;
     this.pools = new UpstreamPools(transport);
+    this.accessLogs = new weft.proxy.observe.AccessLogWriter(stats, 16_384);
   }
 
   /** Loads, compiles and starts {@code configFile}; relative paths resolve against its dir. */
@@ -66,7 +68,7 @@ public final class ProxyServer implements AutoCloseable {
     ProxyServer s = new ProxyServer(Math.max(1, concurrency), stats);
     try {
       s.config = BootstrapCompiler.compile(b, new BootstrapCompiler.Context(
-          s.workers, stats, s.pools, s.drain, baseDir));
+          s.workers, stats, s.pools, s.drain, baseDir, s.accessLogs));
       s.bindAll();
       return s;
     } catch (ConfigException | InterruptedException | RuntimeException e) {
@@ -176,5 +178,10 @@ public final class ProxyServer implements AutoCloseable {
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workers.terminationFuture().awaitUninterruptibly(5000);
+    try {
+      accessLogs.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
