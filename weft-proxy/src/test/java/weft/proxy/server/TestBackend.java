@@ -1,7 +1,6 @@
 package weft.proxy.server;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -40,6 +39,9 @@ final class TestBackend implements AutoCloseable {
   private final Channel server;
   volatile Function<FullHttpRequest, FullHttpResponse> handler;
 
+  /** Returned by a handler: never answer (the connection stays open). */
+  static final FullHttpResponse HANG = text(599, "hang");
+
   TestBackend(String name) throws InterruptedException {
     this.name = name;
     this.handler = req -> text(200, name + " " + req.method() + " " + req.uri());
@@ -57,6 +59,9 @@ final class TestBackend implements AutoCloseable {
                     seen.add(new Seen(req.method().name(), req.uri(), h,
                         req.content().toString(StandardCharsets.UTF_8)));
                     FullHttpResponse res = handler.apply(req);
+                    if (res == HANG) {
+                      return;
+                    }
                     if (res == null) {
                       ctx.close();
                       return;
@@ -90,9 +95,6 @@ final class TestBackend implements AutoCloseable {
     return r;
   }
 
-  static String str(io.netty.buffer.ByteBuf b) {
-    return ByteBufUtil.hexDump(b);
-  }
 
   @Override
   public void close() {

@@ -1,0 +1,83 @@
+package weft.proxy.server;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import weft.proxy.config.BootstrapLoader;
+import weft.proxy.observe.StatsStore;
+
+/** Starts a proxy from a one-listener bootstrap built around test-supplied YAML snippets. */
+final class ProxyFixture implements AutoCloseable {
+  final ProxyServer proxy;
+  final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
+
+  /**
+   * {@code routes} and {@code filters} are indented YAML list items for the virtual host's
+   * routes and the HTTP filters before the router; {@code clusters} name -> backend port.
+   */
+  ProxyFixture(String routes, String filters, String hcmExtra, java.util.Map<String, Integer> clusters)
+      throws Exception {
+    StringBuilder cl = new StringBuilder();
+    clusters.forEach((name, port) -> cl.append("""
+          - name: %s
+            connect_timeout: 1s
+            load_assignment:
+              cluster_name: %s
+              endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}}]}]
+        """.formatted(name, name, port)));
+    String yaml = """
+        static_resources:
+          listeners:
+          - name: ingress
+            address: {socket_address: {address: 127.0.0.1, port_value: 0}}
+            filter_chains:
+            - filters:
+              - name: envoy.filters.network.http_connection_manager
+                typed_config:
+                  "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                  stat_prefix: test
+        %s
+                  route_config:
+                    virtual_hosts:
+                    - name: all
+                      domains: ["*"]
+                      routes:
+        %s
+                  http_filters:
+        %s
+                  - name: envoy.filters.http.router
+                    typed_config:
+                      "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+          clusters:
+        %s
+        """.formatted(hcmExtra, routes, filters, cl);
+    proxy = ProxyServer.start(BootstrapLoader.parse(yaml, false, "fixture.yaml"), Path.of("."), 1,
+        new StatsStore());
+  }
+
+  int port() {
+    return proxy.listenerAddresses().get(0).getPort();
+  }
+
+  HttpResponse<String> get(String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+        .timeout(Duration.ofSeconds(10));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  long counter(String name) {
+    return proxy.stats().counter(name).value();
+  }
+
+  @Override
+  public void close() {
+    proxy.close();
+  }
+}
