@@ -85,6 +85,9 @@ public final class ProxyServer implements AutoCloseable {
       bound.add(ls.bind(transport, boss, workers));
       listeners.add(ls);
     }
+    // Envoy: 1 once every worker has started its listeners
+    stats.gauge("listener_manager.workers_started").set(1);
+    stats.gauge("listener_manager.total_listeners_active").set(listeners.size());
     if (config.adminAddress() != null) {
       Instant loaded = Instant.now();
       List<Message> dump = ConfigDumps.ofBootstrap(config.bootstrap(), loaded);

@@ -40,23 +40,44 @@ final class ProxyFixture implements AutoCloseable {
                 typed_config:
                   "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
                   stat_prefix: test
-        %s
+        #HCM_EXTRA
                   route_config:
                     virtual_hosts:
                     - name: all
                       domains: ["*"]
                       routes:
-        %s
+        #ROUTES
                   http_filters:
-        %s
+        #FILTERS
                   - name: envoy.filters.http.router
                     typed_config:
                       "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
           clusters:
-        %s
-        """.formatted(hcmExtra, routes, filters, cl);
+        #CLUSTERS
+        """.replace("#HCM_EXTRA\n", indent(hcmExtra, 10))
+        .replace("#ROUTES\n", indent(routes, 14))
+        .replace("#FILTERS\n", indent(filters, 10))
+        .replace("#CLUSTERS\n", indent(cl.toString(), 2));
     proxy = ProxyServer.start(BootstrapLoader.parse(yaml, false, "fixture.yaml"), Path.of("."), 1,
         new StatsStore());
+  }
+
+  /** Re-indents a YAML snippet so callers need not count spaces. */
+  private static String indent(String snippet, int n) {
+    String[] lines = snippet.split("\n");
+    int min = Integer.MAX_VALUE;
+    for (String line : lines) {
+      if (!line.isBlank()) {
+        min = Math.min(min, line.length() - line.stripLeading().length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String line : lines) {
+      if (!line.isBlank()) {
+        sb.append(" ".repeat(n)).append(line.substring(min)).append('\n');
+      }
+    }
+    return sb.toString();
   }
 
   int port() {
