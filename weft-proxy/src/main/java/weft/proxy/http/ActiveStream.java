@@ -366,11 +366,26 @@ final class ActiveStream implements FilterCallbacks {
     }
   }
 
+  private long idleTimeoutNanos = -1;
+
+  @Override
+  public void setStreamIdleTimeout(long millis) {
+    idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(millis);
+    cancel(idleTimer);
+    idleTimer = null;
+    if (idleTimeoutNanos > 0 && !done) {
+      idleTimer = sink.eventLoop().schedule(this::checkIdle, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
   private void checkIdle() {
     if (done) {
       return;
     }
-    long idle = cfg.streamIdleTimeout().toNanos();
+    long idle = idleTimeoutNanos >= 0 ? idleTimeoutNanos : cfg.streamIdleTimeout().toNanos();
+    if (idle <= 0) {
+      return;
+    }
     long quiet = System.nanoTime() - lastActivityNanos;
     if (quiet < idle) {
       idleTimer = sink.eventLoop().schedule(this::checkIdle, idle - quiet, TimeUnit.NANOSECONDS);

@@ -32,6 +32,9 @@ public interface FilterCallbacks {
   /** True once response headers have gone downstream. */
   boolean responseStarted();
 
+  /** The route's idle_timeout replaces the connection manager's stream_idle_timeout; 0 disables. */
+  void setStreamIdleTimeout(long millis);
+
   /** Aborts the stream (HTTP/2 RST_STREAM, HTTP/1.1 connection close). */
   void resetStream();
 

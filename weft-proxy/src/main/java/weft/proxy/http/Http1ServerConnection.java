@@ -52,9 +52,44 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     this.codecName = codecName;
   }
 
+  /**
+   * request_headers_timeout: armed by the first byte of a request head, cancelled when the head
+   * is complete; on expiry the connection is closed (Envoy: downstream_rq_header_timeout).
+   */
+  final class HeadersTimer extends ChannelInboundHandlerAdapter {
+    private io.netty.util.concurrent.ScheduledFuture<?> timer;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (timer == null && current == null && tunnelIn == null && !closing) {
+        timer = ctx.executor().schedule(() -> {
+          timer = null;
+          if (current == null && tunnelIn == null) {
+            cfg.stats().rqHeadersTimeout.inc();
+            ctx.close();
+          }
+        }, cfg.requestHeadersTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    void headComplete() {
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+    }
+  }
+
+  private HeadersTimer headersTimer;
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
+    if (!cfg.requestHeadersTimeout().isZero()) {
+      headersTimer = new HeadersTimer();
+      ctx.pipeline().addBefore(codecName, "rq-headers-timeout", headersTimer);
+    }
     cfg.stats().cxHttp1Total.inc();
     cfg.stats().cxHttp1Active.inc();
     tracker.register(channel, this::drain);
@@ -122,6 +157,9 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
   }
 
   private void startStream(HttpRequest req) {
+    if (headersTimer != null) {
+      headersTimer.headComplete();
+    }
     tracker.streamStarted();
     DecoderResult dr = req.decoderResult();
     current = new ActiveStream(cfg, this, tracker.connection());

@@ -109,6 +109,9 @@ final class RouterFilter implements HttpFilter, LbContext {
       return;
     }
     retry = entry.retryPolicy();
+    if (entry.idleTimeoutMillis() >= 0) {
+      cb.setStreamIdleTimeout(entry.idleTimeoutMillis());
+    }
     hash = entry.hashPolicy().isEmpty() ? OptionalLong.empty() : entry.hashPolicy().hash(view);
     String rewritten = entry.rewritePath(request.uri());
     if (rewritten != null) {

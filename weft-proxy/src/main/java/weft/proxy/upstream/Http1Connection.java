@@ -33,8 +33,20 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
     this.pool = pool;
   }
 
+  private int idleGeneration;
+
+  /** Marks the connection idle; an exchange attached later makes the mark stale. */
+  int markIdle() {
+    return ++idleGeneration;
+  }
+
+  int idleGeneration() {
+    return idleGeneration;
+  }
+
   /** Starts an exchange on this (idle or new) connection. */
   void attach(UpstreamListener l) {
+    idleGeneration++;
     this.listener = l;
     requestDone = false;
     responseDone = false;

@@ -92,6 +92,16 @@ final class Http1Pool implements HostPool {
       return;
     }
     idle.addLast(c);
+    long timeout = settings.idleTimeout().toMillis();
+    if (timeout > 0) {
+      // the cluster's idle_timeout: close a connection nobody reused in time
+      int generation = c.markIdle();
+      c.channel().eventLoop().schedule(() -> {
+        if (c.idleGeneration() == generation && idle.remove(c)) {
+          c.channel().close();
+        }
+      }, timeout, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
   }
 
   void remove(Http1Connection c) {
