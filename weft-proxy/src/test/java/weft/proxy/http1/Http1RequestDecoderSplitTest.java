@@ -47,6 +47,14 @@ class Http1RequestDecoderSplitTest {
     assertThat(summary(split)).isEqualTo(summary(whole));
   }
 
+  @Property(tries = 100)
+  void arbitraryBytesNeverBreakTheDecoder(@ForAll byte[] junk, @ForAll("cuts") List<Integer> cuts) {
+    // no exception escapes, nothing leaks, and the verdict does not depend on the split
+    Decoded whole = Decoded.of(CONFIG, List.of(junk));
+    Decoded split = Decoded.of(CONFIG, split(junk, cuts));
+    assertThat(summary(split)).isEqualTo(summary(whole));
+  }
+
   @Provide
   Arbitrary<List<RequestStreams.Generated>> pipelines() {
     return RequestStreams.pipelines();
