@@ -2,6 +2,7 @@ package weft.proxy.http1;
 
 import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
 import weft.proxy.config.ConfigPath;
 import weft.proxy.config.ConfigProblems;
 import weft.proxy.config.SupportedFields;
@@ -27,6 +28,8 @@ import weft.proxy.config.SupportedFields;
  *     the {@code LastHttpContent}; otherwise they are checked and dropped, as Envoy does
  * @param allowCustomMethods {@code http_protocol_options.allow_custom_methods}: accept any token as
  *     a method; otherwise only the methods Envoy's parser knows are accepted (400)
+ * @param underscores {@code common_http_protocol_options.headers_with_underscores_action}: what to
+ *     do with a header or trailer whose name contains '_'
  */
 public record Http1DecoderConfig(
     int maxRequestHeadersKb,
@@ -35,13 +38,24 @@ public record Http1DecoderConfig(
     String defaultHostForHttp10,
     boolean allowChunkedLength,
     boolean enableTrailers,
-    boolean allowCustomMethods) {
+    boolean allowCustomMethods,
+    Underscores underscores) {
+
+  /** Envoy's {@code HeadersWithUnderscoresAction}. */
+  public enum Underscores {
+    ALLOW,
+    /** Refuse the request: 400 {@code http1.unexpected_underscore}. */
+    REJECT_REQUEST,
+    /** Drop the field before anything else sees it. */
+    DROP_HEADER
+  }
 
   /** Envoy's defaults. */
   public static final Http1DecoderConfig DEFAULTS =
-      new Http1DecoderConfig(60, 100, false, "", false, false, false);
+      new Http1DecoderConfig(60, 100, false, "", false, false, false, Underscores.ALLOW);
 
   public Http1DecoderConfig {
+    java.util.Objects.requireNonNull(underscores, "underscores");
     if (maxRequestHeadersKb < 1 || maxRequestHeadersKb > 8192) {
       throw new IllegalArgumentException(
           "maxRequestHeadersKb: " + maxRequestHeadersKb + " (expected: 1-8192)");
@@ -56,20 +70,22 @@ public record Http1DecoderConfig(
   }
 
   /**
-   * Translates the HTTP/1 fields of an {@code HttpConnectionManager}: {@code max_request_headers_kb},
-   * {@code common_http_protocol_options.max_headers_count} (pass {@code null} when unset) and the
-   * {@code http_protocol_options} message, which this checks with {@link SupportedFields}. The
-   * caller checks the connection manager and {@code common_http_protocol_options} messages
-   * themselves, listing the fields read here as supported.
+   * Translates the HTTP/1 fields of an {@code HttpConnectionManager}: {@code
+   * max_request_headers_kb} (null when unset), {@code max_headers_count} and {@code
+   * headers_with_underscores_action} of {@code common_http_protocol_options}, and the {@code
+   * http_protocol_options} message, which this checks with {@link SupportedFields}. The caller
+   * checks the connection manager and {@code common_http_protocol_options} messages themselves,
+   * listing the fields read here as supported.
    *
    * @param hcmPath the path of the HttpConnectionManager, for problem messages
    */
   public static Http1DecoderConfig compile(
       UInt32Value maxRequestHeadersKb,
-      UInt32Value maxHeadersCount,
+      HttpProtocolOptions common,
       Http1ProtocolOptions options,
       ConfigPath hcmPath,
       ConfigProblems problems) {
+    UInt32Value maxHeadersCount = common.hasMaxHeadersCount() ? common.getMaxHeadersCount() : null;
     int kb = DEFAULTS.maxRequestHeadersKb();
     if (maxRequestHeadersKb != null) {
       kb = maxRequestHeadersKb.getValue();
@@ -113,6 +129,18 @@ public record Http1DecoderConfig(
       problems.add(path.field("default_host_for_http_10"), "'" + defaultHost + "' is not a valid host[:port]");
       defaultHost = "";
     }
+    Underscores underscores =
+        switch (common.getHeadersWithUnderscoresAction()) {
+          case ALLOW -> Underscores.ALLOW;
+          case REJECT_REQUEST -> Underscores.REJECT_REQUEST;
+          case DROP_HEADER -> Underscores.DROP_HEADER;
+          case UNRECOGNIZED -> {
+            problems.unsupported(
+                hcmPath.field("common_http_protocol_options").field("headers_with_underscores_action"),
+                common.getHeadersWithUnderscoresActionValue());
+            yield Underscores.ALLOW;
+          }
+        };
     return new Http1DecoderConfig(
         kb,
         count,
@@ -120,32 +148,38 @@ public record Http1DecoderConfig(
         defaultHost,
         options.getAllowChunkedLength(),
         options.getEnableTrailers(),
-        options.getAllowCustomMethods());
+        options.getAllowCustomMethods(),
+        underscores);
   }
 
   public Http1DecoderConfig withLimits(int maxRequestHeadersKb, int maxHeadersCount) {
     return new Http1DecoderConfig(maxRequestHeadersKb, maxHeadersCount, acceptHttp10,
-        defaultHostForHttp10, allowChunkedLength, enableTrailers, allowCustomMethods);
+        defaultHostForHttp10, allowChunkedLength, enableTrailers, allowCustomMethods, underscores);
   }
 
   public Http1DecoderConfig withHttp10(boolean accept, String defaultHost) {
     return new Http1DecoderConfig(maxRequestHeadersKb, maxHeadersCount, accept, defaultHost,
-        allowChunkedLength, enableTrailers, allowCustomMethods);
+        allowChunkedLength, enableTrailers, allowCustomMethods, underscores);
   }
 
   public Http1DecoderConfig withAllowChunkedLength(boolean allow) {
     return new Http1DecoderConfig(maxRequestHeadersKb, maxHeadersCount, acceptHttp10,
-        defaultHostForHttp10, allow, enableTrailers, allowCustomMethods);
+        defaultHostForHttp10, allow, enableTrailers, allowCustomMethods, underscores);
   }
 
   public Http1DecoderConfig withEnableTrailers(boolean enable) {
     return new Http1DecoderConfig(maxRequestHeadersKb, maxHeadersCount, acceptHttp10,
-        defaultHostForHttp10, allowChunkedLength, enable, allowCustomMethods);
+        defaultHostForHttp10, allowChunkedLength, enable, allowCustomMethods, underscores);
   }
 
   public Http1DecoderConfig withAllowCustomMethods(boolean allow) {
     return new Http1DecoderConfig(maxRequestHeadersKb, maxHeadersCount, acceptHttp10,
-        defaultHostForHttp10, allowChunkedLength, enableTrailers, allow);
+        defaultHostForHttp10, allowChunkedLength, enableTrailers, allow, underscores);
+  }
+
+  public Http1DecoderConfig withUnderscores(Underscores action) {
+    return new Http1DecoderConfig(maxRequestHeadersKb, maxHeadersCount, acceptHttp10,
+        defaultHostForHttp10, allowChunkedLength, enableTrailers, allowCustomMethods, action);
   }
 
   int maxHeadBytes() {

@@ -132,7 +132,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     in.skipBytes(len + 2);
     sectionBytes += len + 2;
     if (len > 0) {
-      Http1ProtocolError error = head.addField(in, start, len, config.maxHeadersCount());
+      Http1ProtocolError error = head.addField(in, start, len, config);
       return error == null || fail(in, out, error);
     }
     Object result = RequestHeadRules.complete(head, config);
@@ -256,6 +256,17 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     FieldLine field = FieldLine.parse(in, start, len);
     if (field.error() != null) {
       return fail(in, out, field.error());
+    }
+    if (field.underscore()) {
+      switch (config.underscores()) {
+        case ALLOW -> {}
+        case REJECT_REQUEST -> {
+          return fail(in, out, RequestHead.UNDERSCORE);
+        }
+        case DROP_HEADER -> {
+          return true;
+        }
+      }
     }
     // checked and counted even when dropped (enable_trailers false, Envoy's default). RFC 9110
     // §6.5.1: framing and routing fields mean nothing in trailers; drop them rather than let a

@@ -137,6 +137,21 @@ class Http1RequestDecoderAcceptsTest {
   }
 
   @Test
+  void underscoreNamesFollowEnvoysHeadersWithUnderscoresAction() {
+    String raw = "POST / HTTP/1.1\r\n" + H + "X_Tenant: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT_x: 1\r\nT: 2\r\n\r\n";
+    Http1DecoderConfig trailers = Http1DecoderConfig.DEFAULTS.withEnableTrailers(true);
+    Decoded allowed = Decoded.of(trailers, raw);
+    assertThat(allowed.requests().get(0).header("x_tenant")).containsExactly("a");
+    assertThat(allowed.requests().get(0).trailers()).containsExactly("t_x: 1", "t: 2");
+    Decoded dropped = Decoded.of(trailers.withUnderscores(Http1DecoderConfig.Underscores.DROP_HEADER), raw);
+    assertThat(dropped.requests().get(0).header("x_tenant")).isEmpty();
+    assertThat(dropped.requests().get(0).trailers()).containsExactly("t: 2");
+    Decoded rejected = Decoded.of(trailers.withUnderscores(Http1DecoderConfig.Underscores.REJECT_REQUEST), raw);
+    assertThat(rejected.error()).isEqualTo(new Http1ProtocolError(400, "http1.unexpected_underscore"));
+    assertThat(rejected.requests()).isEmpty();
+  }
+
+  @Test
   void customMethodsPassWhenAllowed() {
     Http1DecoderConfig custom = Http1DecoderConfig.DEFAULTS.withAllowCustomMethods(true);
     Decoded d = Decoded.of(custom, "BREW /pot HTTP/1.1\r\n" + H + "\r\n");
