@@ -152,6 +152,24 @@ public record Http1DecoderConfig(
         underscores);
   }
 
+  /**
+   * As {@link #compile(UInt32Value, HttpProtocolOptions, Http1ProtocolOptions, ConfigPath,
+   * ConfigProblems)} for a caller that reads only {@code max_headers_count} of {@code
+   * common_http_protocol_options} (null when unset) and refuses its other fields itself.
+   */
+  public static Http1DecoderConfig compile(
+      UInt32Value maxRequestHeadersKb,
+      UInt32Value maxHeadersCount,
+      Http1ProtocolOptions options,
+      ConfigPath hcmPath,
+      ConfigProblems problems) {
+    HttpProtocolOptions.Builder common = HttpProtocolOptions.newBuilder();
+    if (maxHeadersCount != null) {
+      common.setMaxHeadersCount(maxHeadersCount);
+    }
+    return compile(maxRequestHeadersKb, common.build(), options, hcmPath, problems);
+  }
+
   public Http1DecoderConfig withLimits(int maxRequestHeadersKb, int maxHeadersCount) {
     return new Http1DecoderConfig(maxRequestHeadersKb, maxHeadersCount, acceptHttp10,
         defaultHostForHttp10, allowChunkedLength, enableTrailers, allowCustomMethods, underscores);
