@@ -14,7 +14,11 @@ import io.netty.util.AsciiString;
  * @param error non-null when the line is invalid; the other components are then null
  */
 record FieldLine(
-    AsciiString name, AsciiString value, int knownIndex, boolean underscore, Http1ProtocolError error) {
+    AsciiString name,
+    AsciiString value,
+    int knownIndex,
+    boolean underscore,
+    Http1ProtocolError error) {
   static final Http1ProtocolError MALFORMED =
       new Http1ProtocolError(400, Http1RequestDecoder.CODEC_ERROR);
   static final Http1ProtocolError BAD_VALUE =

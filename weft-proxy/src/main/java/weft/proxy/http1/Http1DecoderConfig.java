@@ -8,9 +8,9 @@ import weft.proxy.config.ConfigProblems;
 import weft.proxy.config.SupportedFields;
 
 /**
- * Limits and options of one listener's {@link Http1RequestDecoder}, after the Envoy
- * {@code HttpConnectionManager} fields of the same names. Immutable; shared by every connection
- * of the listener.
+ * Limits and options of one listener's {@link Http1RequestDecoder}, after the Envoy {@code
+ * HttpConnectionManager} fields of the same names. Immutable; shared by every connection of the
+ * listener.
  *
  * @param maxRequestHeadersKb {@code max_request_headers_kb}: the request-line with the header
  *     section, and separately the trailer section, may each be at most this many KiB (raw bytes,
@@ -21,9 +21,9 @@ import weft.proxy.config.SupportedFields;
  *     instead of answering 426
  * @param defaultHostForHttp10 {@code http_protocol_options.default_host_for_http_10}: the Host
  *     given to an HTTP/1.0 request without one; empty for none
- * @param allowChunkedLength {@code http_protocol_options.allow_chunked_length}: a request with
- *     both {@code Transfer-Encoding: chunked} and {@code Content-Length} is framed by chunked and
- *     loses its Content-Length, instead of being refused with 400
+ * @param allowChunkedLength {@code http_protocol_options.allow_chunked_length}: a request with both
+ *     {@code Transfer-Encoding: chunked} and {@code Content-Length} is framed by chunked and loses
+ *     its Content-Length, instead of being refused with 400
  * @param enableTrailers {@code http_protocol_options.enable_trailers}: pass chunked trailers on in
  *     the {@code LastHttpContent}; otherwise they are checked and dropped, as Envoy does
  * @param allowCustomMethods {@code http_protocol_options.allow_custom_methods}: accept any token as
@@ -61,7 +61,8 @@ public record Http1DecoderConfig(
           "maxRequestHeadersKb: " + maxRequestHeadersKb + " (expected: 1-8192)");
     }
     if (maxHeadersCount < 1) {
-      throw new IllegalArgumentException("maxHeadersCount: " + maxHeadersCount + " (expected: >= 1)");
+      throw new IllegalArgumentException(
+          "maxHeadersCount: " + maxHeadersCount + " (expected: >= 1)");
     }
     if (!RequestTarget.isAuthority(defaultHostForHttp10, 0, defaultHostForHttp10.length(), false)) {
       throw new IllegalArgumentException(
@@ -90,7 +91,8 @@ public record Http1DecoderConfig(
     if (maxRequestHeadersKb != null) {
       kb = maxRequestHeadersKb.getValue();
       if (kb < 1 || kb > 8192) {
-        problems.add(hcmPath.field("max_request_headers_kb"), kb + " is out of range (expected: 1-8192)");
+        problems.add(
+            hcmPath.field("max_request_headers_kb"), kb + " is out of range (expected: 1-8192)");
         kb = DEFAULTS.maxRequestHeadersKb();
       }
     }
@@ -126,7 +128,9 @@ public record Http1DecoderConfig(
     }
     String defaultHost = options.getDefaultHostForHttp10();
     if (!RequestTarget.isAuthority(defaultHost, 0, defaultHost.length(), false)) {
-      problems.add(path.field("default_host_for_http_10"), "'" + defaultHost + "' is not a valid host[:port]");
+      problems.add(
+          path.field("default_host_for_http_10"),
+          "'" + defaultHost + "' is not a valid host[:port]");
       defaultHost = "";
     }
     Underscores underscores =
@@ -136,7 +140,9 @@ public record Http1DecoderConfig(
           case DROP_HEADER -> Underscores.DROP_HEADER;
           case UNRECOGNIZED -> {
             problems.unsupported(
-                hcmPath.field("common_http_protocol_options").field("headers_with_underscores_action"),
+                hcmPath
+                    .field("common_http_protocol_options")
+                    .field("headers_with_underscores_action"),
                 common.getHeadersWithUnderscoresActionValue());
             yield Underscores.ALLOW;
           }
@@ -171,33 +177,75 @@ public record Http1DecoderConfig(
   }
 
   public Http1DecoderConfig withLimits(int maxRequestHeadersKb, int maxHeadersCount) {
-    return new Http1DecoderConfig(maxRequestHeadersKb, maxHeadersCount, acceptHttp10,
-        defaultHostForHttp10, allowChunkedLength, enableTrailers, allowCustomMethods, underscores);
+    return new Http1DecoderConfig(
+        maxRequestHeadersKb,
+        maxHeadersCount,
+        acceptHttp10,
+        defaultHostForHttp10,
+        allowChunkedLength,
+        enableTrailers,
+        allowCustomMethods,
+        underscores);
   }
 
   public Http1DecoderConfig withHttp10(boolean accept, String defaultHost) {
-    return new Http1DecoderConfig(maxRequestHeadersKb, maxHeadersCount, accept, defaultHost,
-        allowChunkedLength, enableTrailers, allowCustomMethods, underscores);
+    return new Http1DecoderConfig(
+        maxRequestHeadersKb,
+        maxHeadersCount,
+        accept,
+        defaultHost,
+        allowChunkedLength,
+        enableTrailers,
+        allowCustomMethods,
+        underscores);
   }
 
   public Http1DecoderConfig withAllowChunkedLength(boolean allow) {
-    return new Http1DecoderConfig(maxRequestHeadersKb, maxHeadersCount, acceptHttp10,
-        defaultHostForHttp10, allow, enableTrailers, allowCustomMethods, underscores);
+    return new Http1DecoderConfig(
+        maxRequestHeadersKb,
+        maxHeadersCount,
+        acceptHttp10,
+        defaultHostForHttp10,
+        allow,
+        enableTrailers,
+        allowCustomMethods,
+        underscores);
   }
 
   public Http1DecoderConfig withEnableTrailers(boolean enable) {
-    return new Http1DecoderConfig(maxRequestHeadersKb, maxHeadersCount, acceptHttp10,
-        defaultHostForHttp10, allowChunkedLength, enable, allowCustomMethods, underscores);
+    return new Http1DecoderConfig(
+        maxRequestHeadersKb,
+        maxHeadersCount,
+        acceptHttp10,
+        defaultHostForHttp10,
+        allowChunkedLength,
+        enable,
+        allowCustomMethods,
+        underscores);
   }
 
   public Http1DecoderConfig withAllowCustomMethods(boolean allow) {
-    return new Http1DecoderConfig(maxRequestHeadersKb, maxHeadersCount, acceptHttp10,
-        defaultHostForHttp10, allowChunkedLength, enableTrailers, allow, underscores);
+    return new Http1DecoderConfig(
+        maxRequestHeadersKb,
+        maxHeadersCount,
+        acceptHttp10,
+        defaultHostForHttp10,
+        allowChunkedLength,
+        enableTrailers,
+        allow,
+        underscores);
   }
 
   public Http1DecoderConfig withUnderscores(Underscores action) {
-    return new Http1DecoderConfig(maxRequestHeadersKb, maxHeadersCount, acceptHttp10,
-        defaultHostForHttp10, allowChunkedLength, enableTrailers, allowCustomMethods, action);
+    return new Http1DecoderConfig(
+        maxRequestHeadersKb,
+        maxHeadersCount,
+        acceptHttp10,
+        defaultHostForHttp10,
+        allowChunkedLength,
+        enableTrailers,
+        allowCustomMethods,
+        action);
   }
 
   int maxHeadBytes() {

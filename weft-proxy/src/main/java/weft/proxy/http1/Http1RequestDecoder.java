@@ -19,8 +19,8 @@ import java.util.List;
  * <p>Emits, per request, one {@link Http1Request}, zero or more {@link
  * io.netty.handler.codec.http.HttpContent} and one {@link LastHttpContent} (carrying trailers for
  * chunked bodies); pipelined requests follow one another. On bad input it emits one {@link
- * Http1ProtocolError} and then ignores every further byte. After an upgrade or CONNECT request
- * (see {@link Http1Request#isUpgrade()}) and after a request asking to close, it stops decoding.
+ * Http1ProtocolError} and then ignores every further byte. After an upgrade or CONNECT request (see
+ * {@link Http1Request#isUpgrade()}) and after a request asking to close, it stops decoding.
  *
  * <p>One instance per connection; called on the connection's event loop only.
  */
@@ -56,10 +56,13 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
 
   private final Http1DecoderConfig config;
   private State state = State.REQUEST_LINE;
+
   /** Bytes after the reader index already searched for a line end without finding one. */
   private int scanned;
+
   /** Bytes of the current head (or trailer section) so far, against max_request_headers_kb. */
   private int sectionBytes;
+
   private RequestHead head;
   private HttpHeaders trailers;
   private int trailerCount;
@@ -316,7 +319,8 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     return len;
   }
 
-  private boolean lineProblem(int code, ByteBuf in, List<Object> out, int tooLongStatus, String tooLongDetails) {
+  private boolean lineProblem(
+      int code, ByteBuf in, List<Object> out, int tooLongStatus, String tooLongDetails) {
     return switch (code) {
       case INCOMPLETE -> false;
       case TOO_LONG -> fail(in, out, new Http1ProtocolError(tooLongStatus, tooLongDetails));

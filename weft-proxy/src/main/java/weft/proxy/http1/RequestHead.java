@@ -40,8 +40,10 @@ final class RequestHead {
   AsciiString host;
   int contentLengthCount;
   AsciiString contentLength;
+
   /** Values of the Transfer-Encoding field lines, null when there is none. */
   List<AsciiString> transferEncodings;
+
   boolean hasConnection;
   boolean hasUpgrade;
 
@@ -127,7 +129,8 @@ final class RequestHead {
       // RFC 9112 §2.3: a higher minor version is processed as the highest one implemented
       version = HttpVersion.HTTP_1_1;
     }
-    HttpMethod method = KnownMethods.lookup(in, start, methodEnd - start, config.allowCustomMethods());
+    HttpMethod method =
+        KnownMethods.lookup(in, start, methodEnd - start, config.allowCustomMethods());
     if (method == null) {
       return MALFORMED_HEAD;
     }
@@ -140,7 +143,9 @@ final class RequestHead {
     return new RequestHead(method, version, target);
   }
 
-  /** Adds the field line {@code in[start, start+len)}; returns the error that refuses it, or null. */
+  /**
+   * Adds the field line {@code in[start, start+len)}; returns the error that refuses it, or null.
+   */
   Http1ProtocolError addField(ByteBuf in, int start, int len, Http1DecoderConfig config) {
     if (++fieldCount > config.maxHeadersCount()) {
       return TOO_MANY;
