@@ -96,11 +96,15 @@ class Http1RequestDecoderAcceptsTest {
   @Test
   void chunkedWithContentLengthIsFramedByChunkedWhenAllowed() {
     Http1DecoderConfig allow = Http1DecoderConfig.DEFAULTS.withAllowChunkedLength(true);
-    Decoded d = Decoded.of(allow, "POST / HTTP/1.1\r\n" + H + "Content-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
+    Decoded d = Decoded.of(allow, "POST / HTTP/1.1\r\n" + H + "Content-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"
+        + "GET /next HTTP/1.1\r\n" + H + "\r\n");
     Decoded.Request r = d.requests().get(0);
     assertThat(r.body()).isEqualTo("ok");
     assertThat(r.header("content-length")).isEmpty();
     assertThat(r.head().framing()).isEqualTo(Framing.CHUNKED);
+    // RFC 9112 §6.3 item 3: the server MUST close after responding to such a request
+    assertThat(r.header("connection")).containsExactly("close");
+    assertThat(d.requests()).hasSize(1);
   }
 
   @Test
