@@ -191,7 +191,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     }
     long size = ChunkLine.parse(in, in.readerIndex(), len);
     if (size < 0) {
-      return fail(in, out, new Http1ProtocolError(400, CODEC_ERROR));
+      return fail(in, out, FieldLine.MALFORMED);
     }
     in.skipBytes(len + 2);
     if (size == 0) {
@@ -225,7 +225,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     }
     int r = in.readerIndex();
     if (in.getByte(r) != '\r' || (readable > 1 && in.getByte(r + 1) != '\n')) {
-      return fail(in, out, new Http1ProtocolError(400, CODEC_ERROR));
+      return fail(in, out, FieldLine.MALFORMED);
     }
     if (readable == 1) {
       return false;
