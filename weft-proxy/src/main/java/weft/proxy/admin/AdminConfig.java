@@ -9,9 +9,9 @@ import weft.proxy.config.ConfigProblems;
 import weft.proxy.config.SupportedFields;
 
 /**
- * The bootstrap's {@code admin} block: where the admin listener binds. Only
- * {@code address.socket_address} (TCP, numeric address, port_value) is honoured; admin access
- * logs and socket options are refused by name.
+ * The bootstrap's {@code admin} block: where the admin listener binds. Only {@code
+ * address.socket_address} (TCP, numeric address, port_value) is honoured; admin access logs and
+ * socket options are refused by name.
  *
  * @param address null when the bootstrap has no admin address (no admin listener, as in Envoy)
  */
@@ -41,7 +41,8 @@ public record AdminConfig(InetSocketAddress address) {
     }
     int port = sa.getPortValue();
     if (port > 65535) {
-      problems.add(sp.field("port_value"), "port " + port + " is out of range (expected: <= 65535)");
+      problems.add(
+          sp.field("port_value"), "port " + port + " is out of range (expected: <= 65535)");
       return new AdminConfig(null);
     }
     return new AdminConfig(new InetSocketAddress(host, port));

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import weft.proxy.observe.PrometheusText;
 import weft.proxy.observe.StatsQuery;
+import weft.proxy.observe.StatsStore;
 import weft.proxy.observe.StatsText;
 
 /** Answers one admin request; one instance per admin connection, used on its event loop. */
@@ -33,17 +34,18 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** Envoy's endpoints and help texts, in Envoy's (sorted) order; printed for unknown paths. */
   private static final Map<String, String> HELP =
       new java.util.TreeMap<>(
-          Map.of(
-              "/", "Admin home page",
-              "/clusters", "upstream cluster status",
-              "/config_dump", "dump current Envoy configs (experimental)",
-              "/healthcheck/fail", "cause the server to fail health checks",
-              "/healthcheck/ok", "cause the server to pass health checks",
-              "/quitquitquit", "exit the server",
-              "/ready", "print server state, return 200 if LIVE, otherwise return 503",
-              "/server_info", "print server version/status information",
-              "/stats", "print server stats",
-              "/stats/prometheus", "print server stats in prometheus format"));
+          Map.ofEntries(
+              Map.entry("/", "Admin home page"),
+              Map.entry("/clusters", "upstream cluster status"),
+              Map.entry("/config_dump", "dump current Envoy configs (experimental)"),
+              Map.entry("/healthcheck/fail", "cause the server to fail health checks"),
+              Map.entry("/healthcheck/ok", "cause the server to pass health checks"),
+              Map.entry("/quitquitquit", "exit the server"),
+              Map.entry("/ready", "print server state, return 200 if LIVE, otherwise return 503"),
+              Map.entry("/reopen_logs", "reopen access logs"),
+              Map.entry("/server_info", "print server version/status information"),
+              Map.entry("/stats", "print server stats"),
+              Map.entry("/stats/prometheus", "print server stats in prometheus format")));
 
   private final AdminSources sources;
   private final AtomicBoolean healthCheckFailed;
@@ -77,10 +79,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       } catch (IllegalArgumentException e) {
         reply = Reply.text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
       } catch (RuntimeException e) {
-        reply =
-            Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "admin error: " + e + "\n");
+        reply = Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "admin error: " + e + "\n");
       }
     }
+    count(reply.status().code());
     write(ctx, req, reply);
   }
 
@@ -91,17 +93,21 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return switch (path) {
       case "/ready" ->
           Reply.text(
-              state == ServerState.LIVE ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+              state == ServerState.LIVE
+                  ? HttpResponseStatus.OK
+                  : HttpResponseStatus.SERVICE_UNAVAILABLE,
               state.name() + "\n");
       case "/stats" -> stats(params);
       case "/stats/prometheus" ->
-          new Reply(HttpResponseStatus.OK, TEXT, PrometheusText.render(sources.stats(), query(params)));
+          new Reply(
+              HttpResponseStatus.OK, TEXT, PrometheusText.render(sources.stats(), query(params)));
       case "/clusters" -> clusters(params);
       case "/config_dump" -> configDump(params);
       case "/server_info" -> serverInfo(state);
       case "/healthcheck/fail" -> mutate(method, path, () -> healthCheckFailed.set(true));
       case "/healthcheck/ok" -> mutate(method, path, () -> healthCheckFailed.set(false));
       case "/quitquitquit" -> quit(method, path);
+      case "/reopen_logs" -> mutate(method, path, sources::reopenAccessLogs);
       case "/" -> Reply.ok(help());
       default -> Reply.text(HttpResponseStatus.NOT_FOUND, "invalid path. " + help());
     };
@@ -127,7 +133,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static StatsQuery query(Map<String, List<String>> params) {
-    return StatsQuery.of(param(params, "filter"), params.containsKey("usedonly"));
+    return StatsQuery.of(
+        param(params, "filter"),
+        params.containsKey("usedonly"),
+        StatsQuery.Type.parse(param(params, "type")));
   }
 
   private Reply clusters(Map<String, List<String>> params) {
@@ -144,16 +153,24 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private Reply configDump(Map<String, List<String>> params) {
     for (String p : params.keySet()) {
-      throw new IllegalArgumentException("/config_dump parameter " + p + " is not supported");
+      if (!p.equals("resource") && !p.equals("mask")) {
+        throw new IllegalArgumentException("/config_dump parameter " + p + " is not supported");
+      }
+    }
+    String resource = param(params, "resource");
+    List<com.google.protobuf.Message> dump =
+        ConfigDumps.select(sources.configDump(), resource, param(params, "mask"));
+    if (dump == null) {
+      return Reply.text(
+          HttpResponseStatus.NOT_FOUND, "resource " + resource + " not found in config dump\n");
     }
     try {
       return new Reply(
-          HttpResponseStatus.OK,
-          JSON,
-          ConfigDumps.toJson(sources.configDump(), sources.typeRegistry()) + "\n");
+          HttpResponseStatus.OK, JSON, ConfigDumps.toJson(dump, sources.typeRegistry()) + "\n");
     } catch (InvalidProtocolBufferException e) {
       return Reply.text(
-          HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot print config dump: " + e.getMessage() + "\n");
+          HttpResponseStatus.INTERNAL_SERVER_ERROR,
+          "cannot print config dump: " + e.getMessage() + "\n");
     }
   }
 
@@ -172,7 +189,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return new Reply(
           HttpResponseStatus.OK,
           JSON,
-          JsonFormat.printer().includingDefaultValueFields().preservingProtoFieldNames().print(info) + "\n");
+          JsonFormat.printer().includingDefaultValueFields().preservingProtoFieldNames().print(info)
+              + "\n");
     } catch (InvalidProtocolBufferException e) {
       return Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, e.getMessage() + "\n");
     }
@@ -198,9 +216,29 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         : Reply.text(HttpResponseStatus.FORBIDDEN, "/quitquitquit is disabled on this server\n");
   }
 
+  /** Envoy's admin connection manager stats ({@code http.admin.downstream_rq_*}). */
+  private void count(int status) {
+    StatsStore stats = sources.stats();
+    stats.counter("http.admin.downstream_rq_total").inc();
+    int cls = status / 100;
+    if (cls >= 1 && cls <= 5) {
+      stats.counter(ADMIN_RQ_CLASS[cls]).inc();
+    }
+  }
+
+  private static final String[] ADMIN_RQ_CLASS = {
+    null,
+    "http.admin.downstream_rq_1xx",
+    "http.admin.downstream_rq_2xx",
+    "http.admin.downstream_rq_3xx",
+    "http.admin.downstream_rq_4xx",
+    "http.admin.downstream_rq_5xx"
+  };
+
   private static String help() {
     StringBuilder sb = new StringBuilder("admin commands are:\n");
-    HELP.forEach((path, text) -> sb.append("  ").append(path).append(": ").append(text).append('\n'));
+    HELP.forEach(
+        (path, text) -> sb.append("  ").append(path).append(": ").append(text).append('\n'));
     return sb.toString();
   }
 

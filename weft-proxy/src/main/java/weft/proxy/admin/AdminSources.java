@@ -7,14 +7,13 @@ import java.util.List;
 import weft.proxy.observe.StatsStore;
 
 /**
- * What the admin server shows, supplied by the proxy. Every method is called on the admin
- * server's event loop for each request, so implementations read published snapshots and never
- * block.
+ * What the admin server shows, supplied by the proxy. Every method is called on the admin server's
+ * event loop for each request, so implementations read published snapshots and never block.
  */
 public interface AdminSources {
   /**
-   * Whether the server finished initialising (Envoy's init manager is {@code Initialized}):
-   * {@code /ready} says {@code LIVE} only then, and not while health checks are failed.
+   * Whether the server finished initialising (Envoy's init manager is {@code Initialized}): {@code
+   * /ready} says {@code LIVE} only then, and not while health checks are failed.
    */
   boolean initialized();
 
@@ -29,8 +28,8 @@ public interface AdminSources {
   }
 
   /**
-   * The config in force, in Envoy's dump order, e.g. from {@link ConfigDumps#ofBootstrap}:
-   * {@code BootstrapConfigDump}, {@code ClustersConfigDump}, {@code ListenersConfigDump}, ...
+   * The config in force, in Envoy's dump order, e.g. from {@link ConfigDumps#ofBootstrap}: {@code
+   * BootstrapConfigDump}, {@code ClustersConfigDump}, {@code ListenersConfigDump}, ...
    */
   List<Message> configDump();
 
@@ -47,6 +46,9 @@ public interface AdminSources {
   default String version() {
     return "weft";
   }
+
+  /** Reopens the access log files ({@code POST /reopen_logs}), e.g. after log rotation. */
+  default void reopenAccessLogs() {}
 
   /**
    * Asks the process to exit for {@code POST /quitquitquit}; returns false when this server does

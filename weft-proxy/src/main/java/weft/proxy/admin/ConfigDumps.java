@@ -2,9 +2,12 @@ package weft.proxy.admin;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.FieldMask;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.FieldMaskUtil;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.admin.v3.BootstrapConfigDump;
 import io.envoyproxy.envoy.admin.v3.ClustersConfigDump;
@@ -33,14 +36,17 @@ import java.util.List;
 
 /** Builds Envoy's {@code /config_dump} documents ({@code envoy.admin.v3.ConfigDump}). */
 public final class ConfigDumps {
-  private static final JsonFormat.TypeRegistry DEFAULT_REGISTRY = buildDefaultRegistry();
+  /** Built on first use: it pulls in a large part of the Envoy API's descriptors. */
+  private static final class DefaultRegistry {
+    static final JsonFormat.TypeRegistry INSTANCE = buildDefaultRegistry();
+  }
 
   private ConfigDumps() {}
 
   /**
-   * The dump of a static bootstrap, in Envoy's order: the bootstrap, its clusters as
-   * {@code static_clusters}, its listeners as {@code static_listeners}, and the route
-   * configurations inlined in HTTP connection managers as {@code static_route_configs}.
+   * The dump of a static bootstrap, in Envoy's order: the bootstrap, its clusters as {@code
+   * static_clusters}, its listeners as {@code static_listeners}, and the route configurations
+   * inlined in HTTP connection managers as {@code static_route_configs}.
    */
   public static List<Message> ofBootstrap(Bootstrap bootstrap, Instant loadedAt) {
     Timestamp ts =
@@ -53,9 +59,7 @@ public final class ConfigDumps {
     ClustersConfigDump.Builder clusters = ClustersConfigDump.newBuilder();
     for (Cluster c : bootstrap.getStaticResources().getClustersList()) {
       clusters.addStaticClusters(
-          ClustersConfigDump.StaticCluster.newBuilder()
-              .setCluster(Any.pack(c))
-              .setLastUpdated(ts));
+          ClustersConfigDump.StaticCluster.newBuilder().setCluster(Any.pack(c)).setLastUpdated(ts));
     }
     dump.add(clusters.build());
     ListenersConfigDump.Builder listeners = ListenersConfigDump.newBuilder();
@@ -92,6 +96,48 @@ public final class ConfigDumps {
     return List.copyOf(dump);
   }
 
+  /**
+   * Envoy's {@code /config_dump?resource=R&mask=M}: with {@code resource}, the elements of the
+   * repeated field named R of every dump (e.g. {@code static_clusters}) instead of the dumps; with
+   * {@code mask}, each config trimmed to the comma-separated field paths. Returns null when no dump
+   * has a repeated message field named {@code resource}.
+   *
+   * @throws IllegalArgumentException when the mask names no field of a selected config
+   */
+  static List<Message> select(List<Message> dump, String resource, String mask) {
+    List<Message> selected = new ArrayList<>();
+    if (resource == null) {
+      selected.addAll(dump);
+    } else {
+      boolean found = false;
+      for (Message m : dump) {
+        FieldDescriptor f = m.getDescriptorForType().findFieldByName(resource);
+        if (f != null && f.isRepeated() && f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+          found = true;
+          for (int i = 0; i < m.getRepeatedFieldCount(f); i++) {
+            selected.add((Message) m.getRepeatedField(f, i));
+          }
+        }
+      }
+      if (!found) {
+        return null;
+      }
+    }
+    if (mask == null) {
+      return selected;
+    }
+    FieldMask fm = FieldMaskUtil.fromString(mask);
+    List<Message> trimmed = new ArrayList<>(selected.size());
+    for (Message m : selected) {
+      if (!FieldMaskUtil.isValid(m.getDescriptorForType(), fm)) {
+        throw new IllegalArgumentException(
+            "mask " + mask + " names no field of " + m.getDescriptorForType().getFullName());
+      }
+      trimmed.add(FieldMaskUtil.trim(fm, m));
+    }
+    return trimmed;
+  }
+
   /** Envoy's JSON: {@code {"configs":[{"@type":"...BootstrapConfigDump", ...}, ...]}}. */
   static String toJson(List<Message> dump, JsonFormat.TypeRegistry registry)
       throws InvalidProtocolBufferException {
@@ -110,7 +156,7 @@ public final class ConfigDumps {
    * file and the files it imports, so nested messages resolve too.
    */
   public static JsonFormat.TypeRegistry defaultTypeRegistry() {
-    return DEFAULT_REGISTRY;
+    return DefaultRegistry.INSTANCE;
   }
 
   private static JsonFormat.TypeRegistry buildDefaultRegistry() {

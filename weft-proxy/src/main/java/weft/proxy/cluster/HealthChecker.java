@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +78,12 @@ final class HealthChecker {
       Session s = sessions.remove(h);
       if (s == null) {
         s = new Session(h);
-        s.runCheck();
+        long delay = spec.initialJitterMillis();
+        if (delay == 0) {
+          s.runCheck();
+        } else {
+          s.timer = loop.schedule(s::runCheck, delay, TimeUnit.MILLISECONDS);
+        }
       }
       keep.put(h, s);
     }
@@ -172,49 +178,78 @@ final class HealthChecker {
       if (channel != null) {
         channel.close();
       }
-      boolean changed = ok ? pass() : fail(network);
+      Transition t = ok ? pass() : fail(network);
       first = false;
-      firstResult.complete(null);
-      if (changed) {
+      if (t == Transition.CHANGED) {
         cluster.healthChanged();
         cluster.stats().gauge("health_check.healthy").set(
             cluster.members().stream().filter(h -> !h.failedActiveHealthCheck()).count());
       }
-      timer = loop.schedule(this::runCheck, spec.interval().toMillis(), TimeUnit.MILLISECONDS);
+      // after the snapshot is republished, so that whoever waits sees the result in choose()
+      firstResult.complete(null);
+      timer = loop.schedule(this::runCheck, nextDelayMillis(t), TimeUnit.MILLISECONDS);
     }
 
-    private boolean pass() {
+    /**
+     * Envoy's HealthCheckerImplBase::interval: {@code unhealthy_interval} while failed, {@code
+     * interval} while healthy, the edge intervals while a transition is pending, plus jitter.
+     */
+    private long nextDelayMillis(Transition t) {
+      boolean failed = host.failedActiveHealthCheck();
+      Duration base;
+      if (failed) {
+        base = t == Transition.PENDING ? spec.healthyEdgeInterval() : spec.unhealthyInterval();
+      } else {
+        base = t == Transition.PENDING ? spec.unhealthyEdgeInterval() : spec.interval();
+      }
+      return spec.jittered(base.toMillis());
+    }
+
+    private Transition pass() {
       success.inc();
       fails = 0;
-      boolean changed = false;
+      Transition t = Transition.UNCHANGED;
       if (host.failedActiveHealthCheck()) {
         // Envoy: the very first result of a new host counts at once, later ones need the threshold
         if (first || ++passes >= spec.healthyThreshold()) {
-          changed = host.setFlag(Host.FAILED_ACTIVE_HC, false);
+          host.setFlag(Host.FAILED_ACTIVE_HC, false);
           passes = 0;
+          t = Transition.CHANGED;
+        } else {
+          t = Transition.PENDING;
         }
       }
+      // outlier.rst: a passing host (below unhealthy_threshold, or back over healthy_threshold)
+      // is unejected; one still marked failed is not
       OutlierDetector od = cluster.outlierDetector();
-      if (od != null) {
+      if (od != null && !host.failedActiveHealthCheck()) {
         od.onActiveHealthCheckSuccess(host);
       }
-      return changed;
+      return t;
     }
 
-    private boolean fail(boolean network) {
+    private Transition fail(boolean network) {
       failure.inc();
       if (network) {
         networkFailure.inc();
       }
       passes = 0;
       if (host.failedActiveHealthCheck()) {
-        return false;
+        return Transition.UNCHANGED;
       }
       if (!network || ++fails >= spec.unhealthyThreshold()) {
         fails = 0;
-        return host.setFlag(Host.FAILED_ACTIVE_HC, true);
+        host.setFlag(Host.FAILED_ACTIVE_HC, true);
+        return Transition.CHANGED;
       }
-      return false;
+      return Transition.PENDING;
     }
+  }
+
+  /** Envoy's HealthTransition: what one result did to the host's health. */
+  private enum Transition {
+    UNCHANGED,
+    PENDING,
+    CHANGED
   }
 }

@@ -108,9 +108,17 @@ public final class UpstreamCluster {
     }
     int attempts = lb.hostSelectionRetryCount() + 1;
     Host host = null;
+    boolean single = s.levels.length == 1;
     for (int attempt = 0; attempt < attempts; attempt++) {
-      long hash = lb.hasHashKey() ? lb.hashKey() : ThreadLocalRandom.current().nextLong();
-      int p = s.load.choose(hash);
+      long hash;
+      if (lb.hasHashKey()) {
+        hash = lb.hashKey();
+      } else if (single && !s.usesHash) {
+        hash = 0; // one priority and a balancer that ignores the hash: no random draw needed
+      } else {
+        hash = ThreadLocalRandom.current().nextLong();
+      }
+      int p = single ? 0 : s.load.choose(hash);
       boolean panic = s.load.panic()[p];
       if (panic) {
         stats.lbHealthyPanic().inc();

@@ -7,9 +7,9 @@ final class ChunkLine {
   private ChunkLine() {}
 
   /**
-   * The chunk size of the line {@code in[start, start+len)} (without CRLF), or -1 when the line
-   * is malformed or the size does not fit in a long. Extensions are checked and ignored (§7.1.1:
-   * a recipient MUST ignore unrecognized chunk extensions).
+   * The chunk size of the line {@code in[start, start+len)} (without CRLF), or -1 when the line is
+   * malformed or the size does not fit in a long. Extensions are checked and ignored (§7.1.1: a
+   * recipient MUST ignore unrecognized chunk extensions).
    */
   static long parse(ByteBuf in, int start, int len) {
     int end = start + len;

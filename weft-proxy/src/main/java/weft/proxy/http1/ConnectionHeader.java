@@ -23,9 +23,9 @@ final class ConnectionHeader {
   /**
    * Removes h2c upgrade headers (weft does not upgrade HTTP/1.1 to h2c; Envoy strips them, so the
    * upstream never switches protocols under the proxy) and the fields the Connection header
-   * nominates, keeping the tokens that steer the connection (close, keep-alive, upgrade).
-   * Nominated framing fields stay: the decoder already framed the body by them and the emitted
-   * head must describe that body. Returns {@link #REJECTED} for nominations Envoy refuses.
+   * nominates, keeping the tokens that steer the connection (close, keep-alive, upgrade). Nominated
+   * framing fields stay: the decoder already framed the body by them and the emitted head must
+   * describe that body. Returns {@link #REJECTED} for nominations Envoy refuses.
    */
   static Http1ProtocolError sanitize(HttpHeaders headers) {
     String upgrade = headers.get(HttpHeaderNames.UPGRADE);

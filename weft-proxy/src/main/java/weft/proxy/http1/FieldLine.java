@@ -10,15 +10,21 @@ import io.netty.util.AsciiString;
  * @param value without leading and trailing whitespace; its bytes exactly as received, so obs-text
  *     survives re-encoding (Netty writes an {@link AsciiString} byte for byte)
  * @param knownIndex the name's index in {@link HeaderNames}, or -1
+ * @param underscore whether the name contains '_' (Envoy's headers_with_underscores_action)
  * @param error non-null when the line is invalid; the other components are then null
  */
-record FieldLine(AsciiString name, AsciiString value, int knownIndex, Http1ProtocolError error) {
+record FieldLine(
+    AsciiString name,
+    AsciiString value,
+    int knownIndex,
+    boolean underscore,
+    Http1ProtocolError error) {
   static final Http1ProtocolError MALFORMED =
       new Http1ProtocolError(400, Http1RequestDecoder.CODEC_ERROR);
   static final Http1ProtocolError BAD_VALUE =
       new Http1ProtocolError(400, Http1RequestDecoder.INVALID_CHARACTERS);
-  private static final FieldLine MALFORMED_LINE = new FieldLine(null, null, -1, MALFORMED);
-  private static final FieldLine BAD_VALUE_LINE = new FieldLine(null, null, -1, BAD_VALUE);
+  private static final FieldLine MALFORMED_LINE = new FieldLine(null, null, -1, false, MALFORMED);
+  private static final FieldLine BAD_VALUE_LINE = new FieldLine(null, null, -1, false, BAD_VALUE);
 
   /** Parses {@code in[start, start+len)}, a line without its CRLF; does not move indexes. */
   static FieldLine parse(ByteBuf in, int start, int len) {
@@ -27,7 +33,10 @@ record FieldLine(AsciiString name, AsciiString value, int knownIndex, Http1Proto
     // field-name = token, directly followed by ':' (RFC 9112 §5.1: no whitespace before the
     // colon, MUST 400). A line starting with SP/HTAB is obs-fold (§5.2) or whitespace before the
     // first field (§2.2); both are rejected, as the first byte is then no tchar.
-    while (i < end && HttpChars.isTchar(in.getByte(i))) {
+    boolean underscore = false;
+    byte b;
+    while (i < end && HttpChars.isTchar(b = in.getByte(i))) {
+      underscore |= b == '_';
       i++;
     }
     if (i == start || i == end || in.getByte(i) != ':') {
@@ -45,18 +54,18 @@ record FieldLine(AsciiString name, AsciiString value, int knownIndex, Http1Proto
       ve--;
     }
     if (ve == vs) {
-      return new FieldLine(name, AsciiString.EMPTY_STRING, known, null);
+      return new FieldLine(name, AsciiString.EMPTY_STRING, known, underscore, null);
     }
     byte[] value = new byte[ve - vs];
     in.getBytes(vs, value);
     // RFC 9110 §5.5: field-value bytes are VCHAR, obs-text, SP and HTAB; NUL, other CTLs and DEL
     // are rejected (Envoy CVE-2019-9900)
-    for (byte b : value) {
-      if (!HttpChars.isFieldVchar(b) && !HttpChars.isOws(b)) {
+    for (byte v : value) {
+      if (!HttpChars.isFieldVchar(v) && !HttpChars.isOws(v)) {
         return BAD_VALUE_LINE;
       }
     }
-    return new FieldLine(name, new AsciiString(value, false), known, null);
+    return new FieldLine(name, new AsciiString(value, false), known, underscore, null);
   }
 
   private static AsciiString lowerCase(ByteBuf in, int start, int len) {

@@ -5,8 +5,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 
 /**
- * Lower-case header names the decoder recognises without allocating: frequent request headers
- * are shared {@link AsciiString} constants, and the ones that steer framing, routing or hop-by-hop
+ * Lower-case header names the decoder recognises without allocating: frequent request headers are
+ * shared {@link AsciiString} constants, and the ones that steer framing, routing or hop-by-hop
  * handling get an id the decoder switches on.
  */
 final class HeaderNames {
@@ -49,7 +49,9 @@ final class HeaderNames {
     AsciiString.cached("x-request-id"),
     HTTP2_SETTINGS,
   };
-  private static final int[] IDS = {HOST, CONTENT_LENGTH, TRANSFER_ENCODING, CONNECTION, UPGRADE, TRAILER};
+  private static final int[] IDS = {
+    HOST, CONTENT_LENGTH, TRANSFER_ENCODING, CONNECTION, UPGRADE, TRAILER
+  };
 
   /**
    * The index in the known-name table of {@code buf[from, from+len)} compared case-insensitively,

@@ -13,8 +13,8 @@ import java.util.Optional;
  * <p>Its headers are canonical: names lower-case, values without surrounding whitespace, at most
  * one {@code content-length} or exactly one {@code transfer-encoding: chunked}, and these describe
  * exactly the body the decoder emits after this head ({@link #framing()}). {@link #uri()} is
- * origin-form ({@code /path?query}), {@code *} or, for CONNECT, {@code host:port}; an
- * absolute-form target was split into {@link #uri()}, {@code host} and {@link #absoluteScheme()}.
+ * origin-form ({@code /path?query}), {@code *} or, for CONNECT, {@code host:port}; an absolute-form
+ * target was split into {@link #uri()}, {@code host} and {@link #absoluteScheme()}.
  */
 public final class Http1Request extends DefaultHttpRequest {
 
@@ -77,10 +77,10 @@ public final class Http1Request extends DefaultHttpRequest {
   }
 
   /**
-   * True for CONNECT and for an {@code Upgrade} request (a {@code connection: upgrade} token and
-   * an {@code upgrade} header; h2c upgrades were already stripped). After this request's
-   * LastHttpContent the decoder holds all further bytes: the manager either answers and closes,
-   * or removes the decoder from the pipeline to tunnel (the held bytes are then passed on as a
+   * True for CONNECT and for an {@code Upgrade} request (a {@code connection: upgrade} token and an
+   * {@code upgrade} header; h2c upgrades were already stripped). After this request's
+   * LastHttpContent the decoder holds all further bytes: the manager either answers and closes, or
+   * removes the decoder from the pipeline to tunnel (the held bytes are then passed on as a
    * ByteBuf).
    */
   public boolean isUpgrade() {

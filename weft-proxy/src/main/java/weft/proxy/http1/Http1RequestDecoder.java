@@ -19,8 +19,8 @@ import java.util.List;
  * <p>Emits, per request, one {@link Http1Request}, zero or more {@link
  * io.netty.handler.codec.http.HttpContent} and one {@link LastHttpContent} (carrying trailers for
  * chunked bodies); pipelined requests follow one another. On bad input it emits one {@link
- * Http1ProtocolError} and then ignores every further byte. After an upgrade or CONNECT request
- * (see {@link Http1Request#isUpgrade()}) and after a request asking to close, it stops decoding.
+ * Http1ProtocolError} and then ignores every further byte. After an upgrade or CONNECT request (see
+ * {@link Http1Request#isUpgrade()}) and after a request asking to close, it stops decoding.
  *
  * <p>One instance per connection; called on the connection's event loop only.
  */
@@ -56,10 +56,13 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
 
   private final Http1DecoderConfig config;
   private State state = State.REQUEST_LINE;
+
   /** Bytes after the reader index already searched for a line end without finding one. */
   private int scanned;
+
   /** Bytes of the current head (or trailer section) so far, against max_request_headers_kb. */
   private int sectionBytes;
+
   private RequestHead head;
   private HttpHeaders trailers;
   private int trailerCount;
@@ -132,7 +135,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     in.skipBytes(len + 2);
     sectionBytes += len + 2;
     if (len > 0) {
-      Http1ProtocolError error = head.addField(in, start, len, config.maxHeadersCount());
+      Http1ProtocolError error = head.addField(in, start, len, config);
       return error == null || fail(in, out, error);
     }
     Object result = RequestHeadRules.complete(head, config);
@@ -188,7 +191,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     }
     long size = ChunkLine.parse(in, in.readerIndex(), len);
     if (size < 0) {
-      return fail(in, out, new Http1ProtocolError(400, CODEC_ERROR));
+      return fail(in, out, FieldLine.MALFORMED);
     }
     in.skipBytes(len + 2);
     if (size == 0) {
@@ -222,7 +225,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     }
     int r = in.readerIndex();
     if (in.getByte(r) != '\r' || (readable > 1 && in.getByte(r + 1) != '\n')) {
-      return fail(in, out, new Http1ProtocolError(400, CODEC_ERROR));
+      return fail(in, out, FieldLine.MALFORMED);
     }
     if (readable == 1) {
       return false;
@@ -256,6 +259,17 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     FieldLine field = FieldLine.parse(in, start, len);
     if (field.error() != null) {
       return fail(in, out, field.error());
+    }
+    if (field.underscore()) {
+      switch (config.underscores()) {
+        case ALLOW -> {}
+        case REJECT_REQUEST -> {
+          return fail(in, out, RequestHead.UNDERSCORE);
+        }
+        case DROP_HEADER -> {
+          return true;
+        }
+      }
     }
     // checked and counted even when dropped (enable_trailers false, Envoy's default). RFC 9110
     // §6.5.1: framing and routing fields mean nothing in trailers; drop them rather than let a
@@ -305,7 +319,8 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     return len;
   }
 
-  private boolean lineProblem(int code, ByteBuf in, List<Object> out, int tooLongStatus, String tooLongDetails) {
+  private boolean lineProblem(
+      int code, ByteBuf in, List<Object> out, int tooLongStatus, String tooLongDetails) {
     return switch (code) {
       case INCOMPLETE -> false;
       case TOO_LONG -> fail(in, out, new Http1ProtocolError(tooLongStatus, tooLongDetails));

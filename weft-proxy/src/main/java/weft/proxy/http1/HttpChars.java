@@ -1,8 +1,8 @@
 package weft.proxy.http1;
 
 /**
- * Byte classes of the HTTP grammar (RFC 9110 §5.6.2, §5.5, RFC 3986 §2-3), as lookup tables so
- * the decoder tests each byte with one array read.
+ * Byte classes of the HTTP grammar (RFC 9110 §5.6.2, §5.5, RFC 3986 §2-3), as lookup tables so the
+ * decoder tests each byte with one array read.
  */
 final class HttpChars {
   private HttpChars() {}
@@ -37,15 +37,20 @@ final class HttpChars {
         k |= REG_NAME;
       }
       // RFC 9110 §5.6.4: qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
-      if (c == '\t' || c == ' ' || c == 0x21 || (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e)
+      if (c == '\t'
+          || c == ' '
+          || c == 0x21
+          || (c >= 0x23 && c <= 0x5b)
+          || (c >= 0x5d && c <= 0x7e)
           || c >= 0x80) {
         k |= QDTEXT;
       }
       CLASSES[c] = k;
-      HEX[c] = (byte) (c >= '0' && c <= '9' ? c - '0'
-          : c >= 'a' && c <= 'f' ? c - 'a' + 10
-          : c >= 'A' && c <= 'F' ? c - 'A' + 10
-          : -1);
+      HEX[c] =
+          (byte)
+              (c >= '0' && c <= '9'
+                  ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1);
     }
   }
 

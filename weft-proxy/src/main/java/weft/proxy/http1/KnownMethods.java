@@ -12,12 +12,40 @@ final class KnownMethods {
   private KnownMethods() {}
 
   private static final HttpMethod[] METHODS = {
-    HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.HEAD,
-    HttpMethod.OPTIONS, HttpMethod.PATCH, HttpMethod.TRACE, HttpMethod.CONNECT,
-    m("ACL"), m("BIND"), m("CHECKOUT"), m("COPY"), m("LINK"), m("LOCK"), m("M-SEARCH"),
-    m("MERGE"), m("MKACTIVITY"), m("MKCALENDAR"), m("MKCOL"), m("MOVE"), m("MSEARCH"),
-    m("NOTIFY"), m("PROPFIND"), m("PROPPATCH"), m("PURGE"), m("REBIND"), m("REPORT"),
-    m("SEARCH"), m("SOURCE"), m("SUBSCRIBE"), m("UNBIND"), m("UNLINK"), m("UNLOCK"),
+    HttpMethod.GET,
+    HttpMethod.POST,
+    HttpMethod.PUT,
+    HttpMethod.DELETE,
+    HttpMethod.HEAD,
+    HttpMethod.OPTIONS,
+    HttpMethod.PATCH,
+    HttpMethod.TRACE,
+    HttpMethod.CONNECT,
+    m("ACL"),
+    m("BIND"),
+    m("CHECKOUT"),
+    m("COPY"),
+    m("LINK"),
+    m("LOCK"),
+    m("M-SEARCH"),
+    m("MERGE"),
+    m("MKACTIVITY"),
+    m("MKCALENDAR"),
+    m("MKCOL"),
+    m("MOVE"),
+    m("MSEARCH"),
+    m("NOTIFY"),
+    m("PROPFIND"),
+    m("PROPPATCH"),
+    m("PURGE"),
+    m("REBIND"),
+    m("REPORT"),
+    m("SEARCH"),
+    m("SOURCE"),
+    m("SUBSCRIBE"),
+    m("UNBIND"),
+    m("UNLINK"),
+    m("UNLOCK"),
     m("UNSUBSCRIBE")
   };
 
@@ -26,8 +54,8 @@ final class KnownMethods {
   }
 
   /**
-   * The method named by {@code in[from, from+len)}, a non-empty token (methods are
-   * case-sensitive), or null when it is not a known method and custom ones are not allowed.
+   * The method named by {@code in[from, from+len)}, a non-empty token (methods are case-sensitive),
+   * or null when it is not a known method and custom ones are not allowed.
    */
   static HttpMethod lookup(ByteBuf in, int from, int len, boolean allowCustom) {
     for (HttpMethod m : METHODS) {
@@ -44,6 +72,8 @@ final class KnownMethods {
         return m;
       }
     }
-    return allowCustom ? HttpMethod.valueOf(in.toString(from, len, StandardCharsets.ISO_8859_1)) : null;
+    return allowCustom
+        ? HttpMethod.valueOf(in.toString(from, len, StandardCharsets.ISO_8859_1))
+        : null;
   }
 }

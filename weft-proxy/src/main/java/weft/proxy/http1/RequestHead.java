@@ -23,6 +23,8 @@ final class RequestHead {
       new Http1ProtocolError(426, Http1RequestDecoder.LOW_VERSION);
   private static final Http1ProtocolError TOO_MANY =
       new Http1ProtocolError(431, Http1RequestDecoder.TOO_MANY_HEADERS);
+  static final Http1ProtocolError UNDERSCORE =
+      new Http1ProtocolError(400, "http1.unexpected_underscore");
   private static final RequestHead MALFORMED_HEAD = new RequestHead(MALFORMED);
   private static final RequestHead BAD_TARGET_HEAD = new RequestHead(BAD_TARGET);
   private static final RequestHead LOW_VERSION_HEAD = new RequestHead(LOW_VERSION);
@@ -38,8 +40,10 @@ final class RequestHead {
   AsciiString host;
   int contentLengthCount;
   AsciiString contentLength;
+
   /** Values of the Transfer-Encoding field lines, null when there is none. */
   List<AsciiString> transferEncodings;
+
   boolean hasConnection;
   boolean hasUpgrade;
 
@@ -125,7 +129,8 @@ final class RequestHead {
       // RFC 9112 §2.3: a higher minor version is processed as the highest one implemented
       version = HttpVersion.HTTP_1_1;
     }
-    HttpMethod method = KnownMethods.lookup(in, start, methodEnd - start, config.allowCustomMethods());
+    HttpMethod method =
+        KnownMethods.lookup(in, start, methodEnd - start, config.allowCustomMethods());
     if (method == null) {
       return MALFORMED_HEAD;
     }
@@ -138,14 +143,27 @@ final class RequestHead {
     return new RequestHead(method, version, target);
   }
 
-  /** Adds the field line {@code in[start, start+len)}; returns the error that refuses it, or null. */
-  Http1ProtocolError addField(ByteBuf in, int start, int len, int maxCount) {
-    if (++fieldCount > maxCount) {
+  /**
+   * Adds the field line {@code in[start, start+len)}; returns the error that refuses it, or null.
+   */
+  Http1ProtocolError addField(ByteBuf in, int start, int len, Http1DecoderConfig config) {
+    if (++fieldCount > config.maxHeadersCount()) {
       return TOO_MANY;
     }
     FieldLine field = FieldLine.parse(in, start, len);
     if (field.error() != null) {
       return field.error();
+    }
+    if (field.underscore()) {
+      switch (config.underscores()) {
+        case ALLOW -> {}
+        case REJECT_REQUEST -> {
+          return UNDERSCORE;
+        }
+        case DROP_HEADER -> {
+          return null;
+        }
+      }
     }
     switch (HeaderNames.id(field.knownIndex())) {
       case HeaderNames.HOST -> {

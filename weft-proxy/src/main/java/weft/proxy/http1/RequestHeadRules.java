@@ -104,6 +104,17 @@ final class RequestHeadRules {
               && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
+    if (framing == Framing.CHUNKED && head.contentLengthCount > 0) {
+      // allow_chunked_length: framed by chunked alone, but RFC 9112 §6.3 item 3 says the server
+      // MUST close the connection after responding; the manager and the decoder both read this
+      String connection = headers.get(HttpHeaderNames.CONNECTION);
+      if (connection == null) {
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      } else if (!ConnectionHeader.hasToken(connection, "close")) {
+        headers.set(HttpHeaderNames.CONNECTION, connection + ", close");
+      }
+    }
+
     RequestTarget target = head.target;
     if (target.form() == TargetForm.ABSOLUTE) {
       // RFC 9112 §3.2.2: a proxy MUST ignore the received Host and use the target's authority

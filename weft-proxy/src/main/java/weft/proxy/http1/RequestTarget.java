@@ -12,8 +12,8 @@ import weft.proxy.http1.Http1Request.TargetForm;
 record RequestTarget(TargetForm form, String uri, String scheme, String authority) {
 
   /**
-   * Classifies {@code raw}, whose bytes are already known to be request-target characters
-   * (VCHAR except '#'). Returns null when the target is not valid for the method.
+   * Classifies {@code raw}, whose bytes are already known to be request-target characters (VCHAR
+   * except '#'). Returns null when the target is not valid for the method.
    */
   static RequestTarget parse(String raw, boolean connect, boolean options) {
     if (connect) {

@@ -5,16 +5,18 @@ import java.util.List;
 
 /**
  * RFC 9112 §6.1, §6.3 and §7: judges a request's Transfer-Encoding field lines. The only coding a
- * request may use here is {@code chunked}, once and last; anything else would let two parsers
- * frame the body differently. Statuses follow Envoy, which answers 501 for every value other than
- * {@code chunked}, where RFC 9112 §6.3 would say 400 for a chunked that is not final or repeated.
+ * request may use here is {@code chunked}, once and last; anything else would let two parsers frame
+ * the body differently. Statuses follow Envoy, which answers 501 for every value other than {@code
+ * chunked}, where RFC 9112 §6.3 would say 400 for a chunked that is not final or repeated.
  */
 final class TransferCodings {
   private TransferCodings() {}
 
   static final int CHUNKED = 0;
+
   /** Malformed, empty, chunked not final or repeated (RFC 9112 §6.3 item 4, §7.1). */
   static final int MALFORMED = 1;
+
   /** chunked preceded by another coding we do not implement (RFC 9112 §6.1). */
   static final int NOT_IMPLEMENTED = 2;
 

@@ -236,6 +236,15 @@ public final class FilterChainMatcher {
     return hasDefault ? DEFAULT : NO_MATCH;
   }
 
+  /**
+   * {@link #select(ConnectionInfo)} for a channel: its addresses plus what the {@link TlsInspector}
+   * stored in {@link TlsInspector#RESULT} (raw_buffer when it did not run). Call on the channel's
+   * event loop once the inspector is done, e.g. on the first bytes it hands on.
+   */
+  public int select(Channel channel) {
+    return select(ConnectionInfo.of(channel, channel.attr(TlsInspector.RESULT).get()));
+  }
+
   private boolean narrowAlpn(long[] cand, List<String> offered) {
     for (int i = 0; i < offered.size(); i++) {
       if (ChainSet.narrow(cand, alpns.get(offered.get(i)))) {

@@ -43,6 +43,7 @@ public final class HeaderMatcher {
   }
 
   /** Compiles the proto; returns null after recording a problem when it cannot be used. */
+  @SuppressWarnings("deprecation") // the legacy *_match fields are honoured, not refused
   public static HeaderMatcher compile(
       io.envoyproxy.envoy.config.route.v3.HeaderMatcher m,
       ConfigPath path,
@@ -138,13 +139,41 @@ public final class HeaderMatcher {
     return true;
   }
 
-  private static boolean inRange(String value, long start, long end) {
-    long v;
-    try {
-      // absl::SimpleAtoi tolerates surrounding whitespace and a sign; so does this
-      v = Long.parseLong(value.strip());
-    } catch (NumberFormatException e) {
+  /**
+   * Whether {@code value} is a signed decimal 64-bit integer in [start, end). Parsed by hand, like
+   * absl::SimpleAtoi (surrounding whitespace and a sign allowed), so that non-numeric headers cost
+   * no exception.
+   */
+  static boolean inRange(String value, long start, long end) {
+    int i = 0;
+    int n = value.length();
+    while (i < n && Character.isWhitespace(value.charAt(i))) {
+      i++;
+    }
+    while (n > i && Character.isWhitespace(value.charAt(n - 1))) {
+      n--;
+    }
+    boolean negative = false;
+    if (i < n && (value.charAt(i) == '+' || value.charAt(i) == '-')) {
+      negative = value.charAt(i) == '-';
+      i++;
+    }
+    if (i >= n) {
       return false;
+    }
+    long v = 0; // accumulated negatively so that Long.MIN_VALUE fits
+    for (; i < n; i++) {
+      int d = value.charAt(i) - '0';
+      if (d < 0 || d > 9 || v < (Long.MIN_VALUE + d) / 10) {
+        return false;
+      }
+      v = v * 10 - d;
+    }
+    if (!negative) {
+      if (v == Long.MIN_VALUE) {
+        return false;
+      }
+      v = -v;
     }
     return v >= start && v < end;
   }

@@ -152,7 +152,7 @@ public abstract sealed class StringMatcher {
     private final boolean ignoreCase;
 
     Contains(String value, boolean ignoreCase) {
-      this.value = ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
+      this.value = value;
       this.ignoreCase = ignoreCase;
     }
 
@@ -161,8 +161,13 @@ public abstract sealed class StringMatcher {
       if (v == null) {
         return false;
       }
-      String s = v.toString();
-      return (ignoreCase ? s.toLowerCase(Locale.ROOT) : s).contains(value);
+      // a region scan instead of lower-casing a copy: no allocation per request
+      for (int i = 0, last = v.length() - value.length(); i <= last; i++) {
+        if (regionMatches(v, i, value, ignoreCase)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override

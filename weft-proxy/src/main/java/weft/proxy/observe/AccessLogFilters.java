@@ -12,11 +12,11 @@ import weft.proxy.matcher.HeaderMatcher;
 import weft.proxy.matcher.HeaderSource;
 
 /**
- * Envoy's access log filters ({@code config.accesslog.v3.AccessLogFilter}): status_code,
- * duration, header, response_flag, not_health_check, and, or. weft has no runtime layer, so a
- * comparison uses its {@code default_value}, as Envoy does when the runtime key is unset; and it
- * has no health-check HTTP filter, so no request is a health check and
- * {@code not_health_check_filter} passes every request, as in an Envoy without that filter.
+ * Envoy's access log filters ({@code config.accesslog.v3.AccessLogFilter}): status_code, duration,
+ * header, response_flag, not_health_check, and, or. weft has no runtime layer, so a comparison uses
+ * its {@code default_value}, as Envoy does when the runtime key is unset; and it has no
+ * health-check HTTP filter, so no request is a health check and {@code not_health_check_filter}
+ * passes every request, as in an Envoy without that filter.
  */
 final class AccessLogFilters {
   /** Whether a finished request is logged. Immutable; called on the request's event loop. */
@@ -86,7 +86,8 @@ final class AccessLogFilters {
       case HEADER_FILTER -> {
         ConfigPath p = path.field("header_filter");
         SupportedFields.check(f.getHeaderFilter(), p, problems, "header");
-        HeaderMatcher m = HeaderMatcher.compile(f.getHeaderFilter().getHeader(), p.field("header"), problems);
+        HeaderMatcher m =
+            HeaderMatcher.compile(f.getHeaderFilter().getHeader(), p.field("header"), problems);
         yield m == null ? r -> false : r -> m.matches(requestHeaders(r));
       }
       case RESPONSE_FLAG_FILTER -> {
@@ -112,7 +113,12 @@ final class AccessLogFilters {
   private static HeaderSource requestHeaders(AccessLogRecord r) {
     return name ->
         HeaderSource.resolve(
-            name, r.requestMethod(), r.authority(), r.requestPath(), r.scheme(), r.requestHeaders());
+            name,
+            r.requestMethod(),
+            r.authority(),
+            r.requestPath(),
+            r.scheme(),
+            r.requestHeaders());
   }
 
   /**
@@ -161,9 +167,11 @@ final class AccessLogFilters {
     }
   }
 
-  private static Comparison comparison(ComparisonFilter c, ConfigPath path, ConfigProblems problems) {
+  private static Comparison comparison(
+      ComparisonFilter c, ConfigPath path, ConfigProblems problems) {
     SupportedFields.check(c, path, problems, "op", "value");
-    SupportedFields.check(c.getValue(), path.field("value"), problems, "default_value", "runtime_key");
+    SupportedFields.check(
+        c.getValue(), path.field("value"), problems, "default_value", "runtime_key");
     if (c.getOp() == ComparisonFilter.Op.UNRECOGNIZED) {
       problems.unsupported(path.field("op"), "comparison op " + c.getOpValue());
     }

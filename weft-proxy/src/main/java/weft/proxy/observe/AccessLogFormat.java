@@ -7,10 +7,10 @@ import weft.proxy.config.ConfigPath;
 import weft.proxy.config.ConfigProblems;
 
 /**
- * A compiled Envoy access log format string ({@code [%START_TIME%] "%REQ(:METHOD)% ..."}):
- * literal text and {@code %COMMAND%}, {@code %COMMAND(arg)%} or {@code %COMMAND(arg):max_len%}
- * operators (docs/root/configuration/observability/access_log/usage.rst). Parsed once; formatting
- * only appends to a builder. Immutable and shared by every event loop.
+ * A compiled Envoy access log format string ({@code [%START_TIME%] "%REQ(:METHOD)% ..."}): literal
+ * text and {@code %COMMAND%}, {@code %COMMAND(arg)%} or {@code %COMMAND(arg):max_len%} operators
+ * (docs/root/configuration/observability/access_log/usage.rst). Parsed once; formatting only
+ * appends to a builder. Immutable and shared by every event loop.
  */
 public final class AccessLogFormat {
   /** Envoy's default format, used when a logger sets no {@code log_format}. */
@@ -151,7 +151,9 @@ public final class AccessLogFormat {
     return new AccessLogFormat(AccessLogFormatParser.parse(format, path, problems), "-");
   }
 
-  /** This format printing absent values as nothing instead of {@code -} ({@code omit_empty_values}). */
+  /**
+   * This format printing absent values as nothing instead of {@code -} ({@code omit_empty_values}).
+   */
   AccessLogFormat omittingEmptyValues() {
     return new AccessLogFormat(parts, "");
   }

@@ -104,7 +104,8 @@ final class AccessLogFormatParser {
           return null;
         }
         if (arg != null) {
-          problems.add(path, "access log command %" + name + "% takes no argument, got (" + arg + ")");
+          problems.add(
+              path, "access log command %" + name + "% takes no argument, got (" + arg + ")");
           return null;
         }
         return new AccessLogFormat.Field(field);

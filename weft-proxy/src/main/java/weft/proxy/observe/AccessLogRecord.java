@@ -36,9 +36,9 @@ public interface AccessLogRecord {
   String requestPath();
 
   /**
-   * The path before a route rewrite changed it, or null when it was not rewritten: Envoy's
-   * {@code x-envoy-original-path}, which {@code %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%} prints.
-   * Consulted when the request headers carry no such header.
+   * The path before a route rewrite changed it, or null when it was not rewritten: Envoy's {@code
+   * x-envoy-original-path}, which {@code %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%} prints. Consulted when
+   * the request headers carry no such header.
    */
   default String originalPath() {
     return null;

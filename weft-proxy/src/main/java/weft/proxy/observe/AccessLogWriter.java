@@ -15,24 +15,30 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Writes access log lines off the event loops: callers enqueue without blocking or locking, one
- * daemon thread drains the bounded queue and writes. When the queue is full the line is dropped
- * and counted ({@code access_logs.logs_dropped}) rather than stalling an event loop, unlike
- * Envoy, which buffers without bound. Lines written: {@code access_logs.logs_written}; I/O
- * errors: {@code access_logs.write_failed}.
+ * daemon thread drains the bounded queue and writes. When the queue is full the line is dropped and
+ * counted ({@code access_logs.logs_dropped}) rather than stalling an event loop, unlike Envoy,
+ * which buffers without bound. Lines written: {@code access_logs.logs_written}; I/O errors: {@code
+ * access_logs.write_failed}.
  *
- * <p>One writer per process, created with the stats store; destinations are opened once by path
- * and kept across config reloads, so a reload neither leaks nor reopens files.
+ * <p>One writer per process, created with the stats store; destinations are opened once by path and
+ * kept across config reloads, so a reload neither leaks nor reopens files.
  */
 public final class AccessLogWriter implements AutoCloseable {
   /** Where lines go: a file, stdout or stderr. Written only by the writer thread. */
   public static final class Destination {
     private final String name;
-    private final OutputStream out;
+    private final String path; // null for stdout/stderr, which are never reopened
+    private OutputStream out;
     private boolean dirty;
 
-    private Destination(String name, OutputStream out) {
+    private Destination(String name, String path, OutputStream out) {
       this.name = name;
-      this.out = new BufferedOutputStream(out, 64 * 1024);
+      this.path = path;
+      this.out = buffered(out);
+    }
+
+    private static OutputStream buffered(OutputStream out) {
+      return new BufferedOutputStream(out, 64 * 1024);
     }
 
     @Override
@@ -43,19 +49,30 @@ public final class AccessLogWriter implements AutoCloseable {
 
   private record Entry(Destination destination, String line) {}
 
+  /** Stands in for a file that could not be reopened: every write fails and is counted. */
+  private static final OutputStream FAILED =
+      new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          throw new IOException("access log file could not be reopened");
+        }
+      };
+
   private final Queue<Entry> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final int capacity;
   private final Counter written;
   private final Counter dropped;
   private final Counter failed;
+  private final Counter reopenFailed;
   private final ConcurrentHashMap<String, Destination> files = new ConcurrentHashMap<>();
   private final Destination stdout =
-      new Destination("stdout", new FileOutputStream(FileDescriptor.out));
+      new Destination("stdout", null, new FileOutputStream(FileDescriptor.out));
   private final Destination stderr =
-      new Destination("stderr", new FileOutputStream(FileDescriptor.err));
+      new Destination("stderr", null, new FileOutputStream(FileDescriptor.err));
   private final Thread thread;
   private volatile boolean waiting;
+  private volatile boolean reopenRequested;
   private volatile boolean closed;
 
   /** Starts the writer thread; {@code capacity} bounds the lines waiting to be written. */
@@ -72,6 +89,7 @@ public final class AccessLogWriter implements AutoCloseable {
     this.written = stats.counter("access_logs.logs_written");
     this.dropped = stats.counter("access_logs.logs_dropped");
     this.failed = stats.counter("access_logs.write_failed");
+    this.reopenFailed = stats.counter("access_logs.reopen_failed");
     this.thread = Thread.ofPlatform().daemon().name("weft-access-log").unstarted(this::run);
     if (start) {
       thread.start();
@@ -83,8 +101,8 @@ public final class AccessLogWriter implements AutoCloseable {
   }
 
   /**
-   * The destination for a file path, opened for append on first use (at config compile time,
-   * never on an event loop).
+   * The destination for a file path, opened for append on first use (at config compile time, never
+   * on an event loop).
    *
    * @throws IOException when the file cannot be opened; the message names the path
    */
@@ -94,7 +112,7 @@ public final class AccessLogWriter implements AutoCloseable {
           path,
           p -> {
             try {
-              return new Destination(p, new FileOutputStream(p, true));
+              return new Destination(p, p, new FileOutputStream(p, true));
             } catch (IOException e) {
               throw new java.io.UncheckedIOException(e);
             }
@@ -110,6 +128,17 @@ public final class AccessLogWriter implements AutoCloseable {
 
   public Destination stderr() {
     return stderr;
+  }
+
+  /**
+   * Asks the writer thread to close and reopen every file (Envoy's {@code POST /reopen_logs}), e.g.
+   * after logrotate moved them. Lines queued before the call may land in the old file. A file that
+   * cannot be reopened counts {@code access_logs.reopen_failed} and its lines count as write
+   * failures until a later reopen succeeds.
+   */
+  public void reopenFiles() {
+    reopenRequested = true;
+    LockSupport.unpark(thread);
   }
 
   /** Enqueues a line; never blocks. Returns false (and counts a drop) when the queue is full. */
@@ -129,6 +158,11 @@ public final class AccessLogWriter implements AutoCloseable {
   private void run() {
     java.util.List<Destination> touched = new java.util.ArrayList<>();
     while (true) {
+      if (reopenRequested) {
+        reopenRequested = false;
+        flush(touched);
+        reopen();
+      }
       Entry e = queue.poll();
       if (e == null) {
         flush(touched);
@@ -153,6 +187,22 @@ public final class AccessLogWriter implements AutoCloseable {
         written.inc();
       } catch (IOException ex) {
         failed.inc();
+      }
+    }
+  }
+
+  private void reopen() {
+    for (Destination d : files.values()) {
+      try {
+        d.out.close();
+      } catch (IOException ex) {
+        failed.inc();
+      }
+      try {
+        d.out = Destination.buffered(new FileOutputStream(d.path, true));
+      } catch (IOException ex) {
+        reopenFailed.inc();
+        d.out = FAILED;
       }
     }
   }

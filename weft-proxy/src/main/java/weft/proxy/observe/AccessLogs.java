@@ -20,10 +20,10 @@ import weft.proxy.config.SupportedFields;
 
 /**
  * Compiles Envoy {@code access_log} lists (HCM, tcp_proxy, listener) into an {@link AccessLogger}.
- * Loggers: {@code envoy.access_loggers.file} ({@code FileAccessLog}: path, log_format) and
- * {@code envoy.access_loggers.stdout} / {@code stderr}; formats: text ({@code text_format},
- * {@code text_format_source}) and {@code json_format}, Envoy's default when unset. Filters: see
- * {@link AccessLogFilters}.
+ * Loggers: {@code envoy.access_loggers.file} ({@code FileAccessLog}: path, log_format) and {@code
+ * envoy.access_loggers.stdout} / {@code stderr}; formats: text ({@code text_format}, {@code
+ * text_format_source}) and {@code json_format}, Envoy's default when unset. Filters: see {@link
+ * AccessLogFilters}.
  */
 public final class AccessLogs {
   private AccessLogs() {}
@@ -32,7 +32,8 @@ public final class AccessLogs {
     String format(AccessLogRecord r);
   }
 
-  private record Sink(AccessLogFilters.Filter filter, Line line, AccessLogWriter.Destination destination) {}
+  private record Sink(
+      AccessLogFilters.Filter filter, Line line, AccessLogWriter.Destination destination) {}
 
   public static AccessLogger compile(
       List<AccessLog> logs, ConfigPath path, ConfigProblems problems, AccessLogWriter writer) {
@@ -60,7 +61,9 @@ public final class AccessLogs {
       AccessLog log, ConfigPath path, ConfigProblems problems, AccessLogWriter writer) {
     SupportedFields.check(log, path, problems, "name", "typed_config", "filter");
     AccessLogFilters.Filter filter =
-        log.hasFilter() ? AccessLogFilters.compile(log.getFilter(), path.field("filter"), problems) : null;
+        log.hasFilter()
+            ? AccessLogFilters.compile(log.getFilter(), path.field("filter"), problems)
+            : null;
     if (log.getConfigTypeCase() != AccessLog.ConfigTypeCase.TYPED_CONFIG) {
       problems.add(path, "access log " + log.getName() + " has no typed_config");
       return null;
@@ -71,7 +74,8 @@ public final class AccessLogs {
       if (any.is(FileAccessLog.class)) {
         FileAccessLog f = any.unpack(FileAccessLog.class);
         SupportedFields.check(f, tp, problems, "path", "log_format");
-        Line line = line(f.hasLogFormat() ? f.getLogFormat() : null, tp.field("log_format"), problems);
+        Line line =
+            line(f.hasLogFormat() ? f.getLogFormat() : null, tp.field("log_format"), problems);
         if (f.getPath().isEmpty()) {
           problems.add(tp.field("path"), "file access log needs a path");
           return null;
@@ -86,13 +90,15 @@ public final class AccessLogs {
       if (any.is(StdoutAccessLog.class)) {
         StdoutAccessLog s = any.unpack(StdoutAccessLog.class);
         SupportedFields.check(s, tp, problems, "log_format");
-        Line line = line(s.hasLogFormat() ? s.getLogFormat() : null, tp.field("log_format"), problems);
+        Line line =
+            line(s.hasLogFormat() ? s.getLogFormat() : null, tp.field("log_format"), problems);
         return new Sink(filter, line, writer.stdout());
       }
       if (any.is(StderrAccessLog.class)) {
         StderrAccessLog s = any.unpack(StderrAccessLog.class);
         SupportedFields.check(s, tp, problems, "log_format");
-        Line line = line(s.hasLogFormat() ? s.getLogFormat() : null, tp.field("log_format"), problems);
+        Line line =
+            line(s.hasLogFormat() ? s.getLogFormat() : null, tp.field("log_format"), problems);
         return new Sink(filter, line, writer.stderr());
       }
     } catch (InvalidProtocolBufferException e) {
@@ -147,7 +153,8 @@ public final class AccessLogs {
         try {
           yield Files.readString(Path.of(d.getFilename()));
         } catch (IOException e) {
-          problems.add(path.field("filename"), "cannot read " + d.getFilename() + ": " + e.getMessage());
+          problems.add(
+              path.field("filename"), "cannot read " + d.getFilename() + ": " + e.getMessage());
           yield null;
         }
       }

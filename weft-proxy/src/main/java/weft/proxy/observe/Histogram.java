@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
 
 /**
- * A latency distribution in milliseconds, e.g. {@code cluster.backend.upstream_rq_time}.
- * Recording is wait-free; reading takes a copy.
+ * A latency distribution in milliseconds, e.g. {@code cluster.backend.upstream_rq_time}. Recording
+ * is wait-free; reading takes a copy.
  */
 public final class Histogram {
   private final String name;

@@ -10,9 +10,9 @@ import weft.proxy.config.ConfigProblems;
 
 /**
  * {@code SubstitutionFormatString.json_format}: one JSON object per line, each string value a
- * format string. As in Envoy, a value that is exactly one numeric command
- * ({@code %RESPONSE_CODE%}, {@code %DURATION%}, ...) prints as a JSON number, an absent value as
- * {@code null} (or is left out with {@code omit_empty_values}), and nested objects nest.
+ * format string. As in Envoy, a value that is exactly one numeric command ({@code %RESPONSE_CODE%},
+ * {@code %DURATION%}, ...) prints as a JSON number, an absent value as {@code null} (or is left out
+ * with {@code omit_empty_values}), and nested objects nest.
  */
 final class JsonLogFormat {
   private sealed interface Node {}
@@ -107,7 +107,8 @@ final class JsonLogFormat {
     sb.append('}');
   }
 
-  private static boolean appendLeaf(Leaf leaf, AccessLogRecord r, StringBuilder sb, StringBuilder value) {
+  private static boolean appendLeaf(
+      Leaf leaf, AccessLogRecord r, StringBuilder sb, StringBuilder value) {
     if (leaf.single()) {
       AccessLogFormat.Part p = leaf.format().parts().get(0);
       value.setLength(0);

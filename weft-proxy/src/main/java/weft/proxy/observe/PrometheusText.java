@@ -120,9 +120,7 @@ public final class PrometheusText {
   }
 
   private static long countUpTo(StatsSnapshot.Dist h, long le) {
-    return le >= h.values().getMaxValue()
-        ? h.count()
-        : h.values().getCountBetweenValues(0, le);
+    return le >= h.values().getMaxValue() ? h.count() : h.values().getCountBetweenValues(0, le);
   }
 
   /** 0.5 -> "0.5", 3600000 -> "3600000", as Envoy prints bucket bounds. */

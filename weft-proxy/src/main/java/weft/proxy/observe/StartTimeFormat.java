@@ -24,10 +24,32 @@ final class StartTimeFormat {
   /** A conversion; {@code digits} is the fraction width for %f and %E#S. */
   private record Spec(char conv, int digits) implements Part {}
 
-  private final List<Part> parts;
+  /** The text of every run of second-resolution parts, for one second. */
+  private record Rendered(long second, String[] runs) {}
+
+  // Runs of parts that change at most once a second, separated by fraction-of-second parts:
+  // a request rate above 1/s formats each run once per second, then only appends.
+  private final List<List<Part>> runs;
+  private final int[] fractionDigits;
+  // Benign race: event loops may each render the same second; any complete value is correct.
+  private volatile Rendered cache;
 
   private StartTimeFormat(List<Part> parts) {
-    this.parts = List.copyOf(parts);
+    List<List<Part>> runs = new ArrayList<>();
+    List<Integer> digits = new ArrayList<>();
+    List<Part> run = new ArrayList<>();
+    for (Part p : parts) {
+      if (p instanceof Spec s && s.conv() == 'f') {
+        runs.add(List.copyOf(run));
+        run.clear();
+        digits.add(s.digits());
+      } else {
+        run.add(p);
+      }
+    }
+    runs.add(List.copyOf(run));
+    this.runs = List.copyOf(runs);
+    this.fractionDigits = digits.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /**
@@ -71,8 +93,18 @@ final class StartTimeFormat {
           } else {
             throw new IllegalArgumentException("unsupported START_TIME conversion %E" + d + "S");
           }
-          conv = 'S';
           i += 2;
+          // Seconds, then the fraction as its own part so that seconds can be cached.
+          if (!lit.isEmpty()) {
+            parts.add(new Literal(lit.toString()));
+            lit.setLength(0);
+          }
+          parts.add(new Spec('S', -1));
+          if (digits > 0) {
+            parts.add(new Literal("."));
+            parts.add(new Spec('f', digits));
+          }
+          continue;
         } else {
           throw new IllegalArgumentException("unsupported START_TIME conversion %E");
         }
@@ -94,16 +126,36 @@ final class StartTimeFormat {
   void append(long epochMillis, StringBuilder sb) {
     long secs = Math.floorDiv(epochMillis, 1000);
     int millis = (int) Math.floorMod(epochMillis, 1000);
-    LocalDateTime t = LocalDateTime.ofEpochSecond(secs, millis * 1_000_000, ZoneOffset.UTC);
-    for (Part p : parts) {
-      switch (p) {
-        case Literal l -> sb.append(l.text());
-        case Spec s -> appendSpec(s, t, secs, millis, sb);
-      }
+    Rendered r = cache;
+    if (r == null || r.second() != secs) {
+      r = render(secs);
+      cache = r;
+    }
+    sb.append(r.runs()[0]);
+    for (int i = 0; i < fractionDigits.length; i++) {
+      fraction(sb, millis, fractionDigits[i]);
+      sb.append(r.runs()[i + 1]);
     }
   }
 
-  private static void appendSpec(Spec s, LocalDateTime t, long secs, int millis, StringBuilder sb) {
+  private Rendered render(long secs) {
+    LocalDateTime t = LocalDateTime.ofEpochSecond(secs, 0, ZoneOffset.UTC);
+    String[] texts = new String[runs.size()];
+    StringBuilder sb = new StringBuilder(32);
+    for (int i = 0; i < texts.length; i++) {
+      sb.setLength(0);
+      for (Part p : runs.get(i)) {
+        switch (p) {
+          case Literal l -> sb.append(l.text());
+          case Spec s -> appendSpec(s, t, secs, sb);
+        }
+      }
+      texts[i] = sb.toString();
+    }
+    return new Rendered(secs, texts);
+  }
+
+  private static void appendSpec(Spec s, LocalDateTime t, long secs, StringBuilder sb) {
     switch (s.conv()) {
       case 'Y' -> sb.append(t.getYear());
       case 'y' -> pad(sb, t.getYear() % 100, 2);
@@ -113,14 +165,7 @@ final class StartTimeFormat {
       case 'H' -> pad(sb, t.getHour(), 2);
       case 'I' -> pad(sb, t.getHour() % 12 == 0 ? 12 : t.getHour() % 12, 2);
       case 'M' -> pad(sb, t.getMinute(), 2);
-      case 'S' -> {
-        pad(sb, t.getSecond(), 2);
-        if (s.digits() > 0) {
-          sb.append('.');
-          fraction(sb, millis, s.digits());
-        }
-      }
-      case 'f' -> fraction(sb, millis, s.digits());
+      case 'S' -> pad(sb, t.getSecond(), 2);
       case 'p' -> sb.append(t.getHour() < 12 ? "AM" : "PM");
       case 'j' -> pad(sb, t.getDayOfYear(), 3);
       case 'a' -> sb.append(t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ROOT));

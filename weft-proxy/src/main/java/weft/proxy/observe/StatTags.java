@@ -42,7 +42,9 @@ final class StatTags {
           re("envoy.ssl_cipher", "^listener\\..*?\\.ssl\\.ciphers(\\.([\\w-]+))$"),
           re("envoy.ssl_curve", "^" + LISTENER_OR_CLUSTER + "\\.ssl\\.curves(\\.([\\w-]+))$"),
           re("envoy.ssl_sigalg", "^" + LISTENER_OR_CLUSTER + "\\.ssl\\.sigalgs(\\.([\\w-]+))$"),
-          re("envoy.ssl_version", "^" + LISTENER_OR_CLUSTER + "\\.ssl\\.versions(\\.(TLSv\\d\\.\\d))$"),
+          re(
+              "envoy.ssl_version",
+              "^" + LISTENER_OR_CLUSTER + "\\.ssl\\.versions(\\.(TLSv\\d\\.\\d))$"),
           re("envoy.ssl_cipher_suite", "^cluster\\.<V>\\.ssl\\.ciphers(\\.([\\w-]+))$"),
           re("envoy.grpc_bridge_service", "^cluster\\.<V>\\.grpc\\.((<V>)\\.).+$"),
           re("envoy.tcp_prefix", "^tcp\\.((<V>)\\.).+$"),
@@ -58,8 +60,7 @@ final class StatTags {
               "envoy.worker_id",
               "^(?:listener\\.(?:<A>|<V>)|server|listener_manager|thread_local_cluster_manager)"
                   + "\\.worker_((\\d+)\\.)"),
-          new Extractor(
-              "envoy.listener_address", compile("^listener\\.((<A>|<V>)\\.)"), "admin"),
+          new Extractor("envoy.listener_address", compile("^listener\\.((<A>|<V>)\\.)"), "admin"),
           re("envoy.virtual_host", "^vhost\\.((<V>)\\.).+$"),
           re("envoy.rds_route_config", "^http\\.<V>\\.rds\\.(([\\w\\-./]+)\\.)\\w+?$"),
           re("envoy.scoped_rds_config", "^http\\.<V>\\.scoped_rds\\.(([\\w\\-.]+)\\.)\\w+?$"),
@@ -75,7 +76,9 @@ final class StatTags {
           new Extractor(
               "envoy.rbac_http_prefix", compile("^http\\.<V>\\.rbac\\.((<V>)\\.).*?"), "policy"),
           re("envoy.grpc_prefix", "^grpc\\.((<V>)\\.).+$"),
-          re("envoy.tls_certificate", "^" + LISTENER_OR_CLUSTER + "\\.ssl\\.certificate\\.((<V>)\\.).*$"),
+          re(
+              "envoy.tls_certificate",
+              "^" + LISTENER_OR_CLUSTER + "\\.ssl\\.certificate\\.((<V>)\\.).*$"),
           re("envoy.xds_resource_name", "^sds\\.((<V>)\\.).+"));
 
   private StatTags() {}
@@ -84,7 +87,10 @@ final class StatTags {
     return new Extractor(tag, compile(regex), null);
   }
 
-  /** Expands Envoy's placeholders: {@code <V>} is one dot-free name segment, {@code <A>} a listener address. */
+  /**
+   * Expands Envoy's placeholders: {@code <V>} is one dot-free name segment, {@code <A>} a listener
+   * address.
+   */
   private static Pattern compile(String regex) {
     return Pattern.compile(regex.replace("<A>", ADDRESS).replace("<V>", VALUE));
   }

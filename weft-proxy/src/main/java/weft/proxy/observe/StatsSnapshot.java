@@ -19,9 +19,13 @@ record StatsSnapshot(List<Scalar> counters, List<Scalar> gauges, List<Dist> hist
     }
   }
 
+  private static final List<Counter> NONE_C = List.of();
+  private static final List<Gauge> NONE_G = List.of();
+  private static final List<Histogram> NONE_H = List.of();
+
   static StatsSnapshot take(StatsStore store, StatsQuery query) {
     List<Scalar> counters = new ArrayList<>();
-    for (Counter c : store.counters()) {
+    for (Counter c : query.type().includes(StatsQuery.Type.COUNTERS) ? store.counters() : NONE_C) {
       long v = c.value();
       // A counter only ever grows, so "written at least once" is "non-zero" (add(0) aside).
       if (query.matches(c.name()) && (!query.usedOnly() || v != 0)) {
@@ -29,13 +33,14 @@ record StatsSnapshot(List<Scalar> counters, List<Scalar> gauges, List<Dist> hist
       }
     }
     List<Scalar> gauges = new ArrayList<>();
-    for (Gauge g : store.gauges()) {
+    for (Gauge g : query.type().includes(StatsQuery.Type.GAUGES) ? store.gauges() : NONE_G) {
       if (query.matches(g.name()) && (!query.usedOnly() || g.used())) {
         gauges.add(new Scalar(g.name(), g.value()));
       }
     }
     List<Dist> histograms = new ArrayList<>();
-    for (Histogram h : store.histograms()) {
+    for (Histogram h :
+        query.type().includes(StatsQuery.Type.HISTOGRAMS) ? store.histograms() : NONE_H) {
       if (!query.matches(h.name())) {
         continue;
       }

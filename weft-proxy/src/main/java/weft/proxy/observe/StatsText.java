@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Envoy's admin {@code /stats} output: plain text ({@code name: value} lines) and
- * {@code ?format=json}.
+ * Envoy's admin {@code /stats} output: plain text ({@code name: value} lines) and {@code
+ * ?format=json}.
  */
 public final class StatsText {
   /** The quantiles Envoy reports for histograms, as fractions. */
@@ -15,10 +15,10 @@ public final class StatsText {
   private StatsText() {}
 
   /**
-   * Counters and gauges merged in name order, then histograms as Envoy prints them:
-   * {@code name: P0(nan,1) P25(nan,2) ... P100(nan,9)} or {@code name: No recorded values}. The
-   * first value of each pair is Envoy's per-flush-interval quantile; weft keeps only cumulative
-   * histograms, so it is {@code nan}, which is what Envoy prints for an empty interval.
+   * Counters and gauges merged in name order, then histograms as Envoy prints them: {@code name:
+   * P0(nan,1) P25(nan,2) ... P100(nan,9)} or {@code name: No recorded values}. The first value of
+   * each pair is Envoy's per-flush-interval quantile; weft keeps only cumulative histograms, so it
+   * is {@code nan}, which is what Envoy prints for an empty interval.
    */
   public static String text(StatsStore store, StatsQuery query) {
     StatsSnapshot s = StatsSnapshot.take(store, query);

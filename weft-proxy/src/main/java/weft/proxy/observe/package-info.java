@@ -4,12 +4,12 @@
  * <ul>
  *   <li>{@code StatsStore}, {@code Counter}, {@code Gauge}, {@code Histogram}: lock-free stats,
  *       looked up at config compile time.
- *   <li>{@code StatsText} (admin {@code /stats}, text and json), {@code PrometheusText}
- *       ({@code /stats/prometheus}), {@code StatTags} (Envoy's default tag extraction),
- *       {@code StatsQuery} ({@code ?filter=}, {@code ?usedonly}).
- *   <li>{@code AccessLogs} compiles {@code access_log} lists into an {@code AccessLogger};
- *       {@code AccessLogFormat} / {@code JsonLogFormat} are the compiled formats over an
- *       {@code AccessLogRecord}; {@code AccessLogWriter} writes lines off the event loops.
+ *   <li>{@code StatsText} (admin {@code /stats}, text and json), {@code PrometheusText} ({@code
+ *       /stats/prometheus}), {@code StatTags} (Envoy's default tag extraction), {@code StatsQuery}
+ *       ({@code ?filter=}, {@code ?usedonly}).
+ *   <li>{@code AccessLogs} compiles {@code access_log} lists into an {@code AccessLogger}; {@code
+ *       AccessLogFormat} / {@code JsonLogFormat} are the compiled formats over an {@code
+ *       AccessLogRecord}; {@code AccessLogWriter} writes lines off the event loops.
  * </ul>
  */
 package weft.proxy.observe;

@@ -93,6 +93,9 @@ sealed interface ClusterChoice {
     private String header;
     private final List<String> names = new ArrayList<>();
     private final List<Long> weights = new ArrayList<>();
+    private final List<HeaderMutations.Level> requests = new ArrayList<>();
+    private final List<HeaderMutations.Level> responses = new ArrayList<>();
+    private final List<String> hosts = new ArrayList<>();
 
     static Builder single(String cluster) {
       Builder b = new Builder();
@@ -111,8 +114,17 @@ sealed interface ClusterChoice {
     }
 
     Builder add(String cluster, long weight) {
+      return add(cluster, weight, HeaderMutations.Level.EMPTY, HeaderMutations.Level.EMPTY, null);
+    }
+
+    /** A weighted cluster with its own header mutations and host_rewrite_literal (may be null). */
+    Builder add(String cluster, long weight, HeaderMutations.Level request, HeaderMutations.Level response,
+        String host) {
       names.add(cluster);
       weights.add(weight);
+      requests.add(request);
+      responses.add(response);
+      hosts.add(host);
       return this;
     }
 
@@ -127,7 +139,8 @@ sealed interface ClusterChoice {
       long[] bounds = new long[names.size()];
       long sum = 0;
       for (int i = 0; i < results.length; i++) {
-        results[i] = new RouteResult.Forward(entry, names.get(i));
+        RouteEntry e = entry.forCluster(requests.get(i), responses.get(i), hosts.get(i));
+        results[i] = new RouteResult.Forward(e, names.get(i));
         sum += weights.get(i);
         bounds[i] = sum;
       }

@@ -71,7 +71,7 @@ final class DomainIndex<V> {
 
   /** The virtual host for {@code authority}, or null. Allocates only for upper-case hosts. */
   V find(String authority) {
-    if (authority == null) {
+    if (authority == null || authority.isEmpty()) {
       // Envoy: no Host means no virtual host, except when '*' is the only one
       return exact.isEmpty() && suffixes.length == 0 && prefixes.length == 0 ? fallback : null;
     }

@@ -51,6 +51,20 @@ public final class HeaderMutations {
     return nonEmpty.length == 0 ? NONE : new HeaderMutations(nonEmpty);
   }
 
+  /**
+   * {@code first} evaluated before these mutations: a weighted cluster's own headers run before
+   * its route's (Envoy's WeightedClusterEntry::finalizeRequestHeaders).
+   */
+  HeaderMutations after(Level first) {
+    if (first.isEmpty()) {
+      return this;
+    }
+    Level[] l = new Level[levels.length + 1];
+    l[0] = first;
+    System.arraycopy(levels, 0, l, 1, levels.length);
+    return new HeaderMutations(l);
+  }
+
   static Level compileLevel(
       List<HeaderValueOption> adds,
       List<String> removes,
@@ -80,6 +94,7 @@ public final class HeaderMutations {
     return new Level(rm.toArray(String[]::new), ad.toArray(Add[]::new));
   }
 
+  @SuppressWarnings("deprecation") // the legacy append field maps onto append_action
   private static Add compileAdd(HeaderValueOption o, ConfigPath path, ConfigProblems problems) {
     SupportedFields.check(o, path, problems, "header", "append", "append_action", "keep_empty_value");
     HeaderValue hv = o.getHeader();

@@ -1,6 +1,9 @@
 package weft.proxy.route;
 
+import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
+import java.util.ArrayList;
+import java.util.List;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 import weft.proxy.config.ConfigPath;
 import weft.proxy.config.ConfigProblems;
@@ -24,12 +27,41 @@ sealed interface PathRewrite {
     }
   }
 
-  record Regex(Pattern pattern, String re2jReplacement, String envoySubstitution) implements PathRewrite {
+  /**
+   * {@code template} alternates literal text (String) and group references (Integer), parsed from
+   * RE2's rewrite syntax once; substitution is done here rather than through RE2J's replaceAll,
+   * whose {@code $10} would read as group 10 where RE2's {@code \10} means group 1 then "0".
+   */
+  record Regex(Pattern pattern, Object[] template, String envoySubstitution) implements PathRewrite {
     @Override
     public String apply(String path, int matchedLength) {
       int end = RouteMatcher.pathEnd(path);
-      String rewritten = pattern.matcher(path.substring(0, end)).replaceAll(re2jReplacement);
-      return end == path.length() ? rewritten : rewritten + path.substring(end);
+      String p = end == path.length() ? path : path.substring(0, end);
+      Matcher m = pattern.matcher(p);
+      StringBuilder sb = null;
+      int last = 0;
+      while (m.find()) {
+        if (sb == null) {
+          sb = new StringBuilder(path.length() + 16);
+        }
+        sb.append(p, last, m.start());
+        for (Object part : template) {
+          if (part instanceof Integer g) {
+            String v = m.group(g);
+            if (v != null) {
+              sb.append(v);
+            }
+          } else {
+            sb.append((String) part);
+          }
+        }
+        last = m.end();
+      }
+      if (sb == null) {
+        return path; // no match: Envoy still "rewrites" to the same path
+      }
+      sb.append(p, last, p.length());
+      return end == path.length() ? sb.toString() : sb.append(path, end, path.length()).toString();
     }
   }
 
@@ -39,45 +71,50 @@ sealed interface PathRewrite {
     if (p == null) {
       return null;
     }
-    String repl = translateSubstitution(r.getSubstitution(), p.groupCount(), path.field("substitution"), problems);
-    return repl == null ? null : new Regex(p, repl, r.getSubstitution());
+    Object[] template = parseSubstitution(r.getSubstitution(), p.groupCount(), path.field("substitution"), problems);
+    return template == null ? null : new Regex(p, template, r.getSubstitution());
   }
 
   /**
-   * Envoy substitutions use RE2's rewrite syntax ({@code \1}, {@code \\}); RE2J uses {@code $1}
-   * and treats {@code $} and {@code \} specially. Translate once, checking group numbers as RE2's
-   * CheckRewriteString does.
+   * Parses an Envoy (RE2) substitution: {@code \N} is group N (0 to 9), {@code \\} a backslash;
+   * group numbers are checked as RE2's CheckRewriteString does.
    */
-  static String translateSubstitution(String s, int groups, ConfigPath path, ConfigProblems problems) {
-    StringBuilder sb = new StringBuilder(s.length() + 8);
+  static Object[] parseSubstitution(String s, int groups, ConfigPath path, ConfigProblems problems) {
+    List<Object> parts = new ArrayList<>();
+    StringBuilder lit = new StringBuilder();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == '\\') {
-        if (i + 1 >= s.length()) {
-          problems.add(path, "\"" + s + "\" ends with a lone backslash (expected: \\N or \\\\)");
+      if (c != '\\') {
+        lit.append(c);
+        continue;
+      }
+      if (i + 1 >= s.length()) {
+        problems.add(path, "\"" + s + "\" ends with a lone backslash (expected: \\N or \\\\)");
+        return null;
+      }
+      char n = s.charAt(++i);
+      if (n == '\\') {
+        lit.append('\\');
+      } else if (n >= '0' && n <= '9') {
+        if (n - '0' > groups) {
+          problems.add(path, "\"" + s + "\" refers to group " + n + " but the pattern has "
+              + groups + " capturing group" + (groups == 1 ? "" : "s"));
           return null;
         }
-        char n = s.charAt(++i);
-        if (n == '\\') {
-          sb.append("\\\\");
-        } else if (n >= '0' && n <= '9') {
-          if (n - '0' > groups) {
-            problems.add(path, "\"" + s + "\" refers to group " + n + " but the pattern has "
-                + groups + " capturing group" + (groups == 1 ? "" : "s"));
-            return null;
-          }
-          sb.append('$').append(n);
-        } else {
-          problems.add(path, "\"" + s + "\" has an invalid escape \\" + n
-              + " (expected: \\0 to \\9 or \\\\)");
-          return null;
+        if (!lit.isEmpty()) {
+          parts.add(lit.toString());
+          lit.setLength(0);
         }
-      } else if (c == '$') {
-        sb.append("\\$");
+        parts.add(n - '0');
       } else {
-        sb.append(c);
+        problems.add(path, "\"" + s + "\" has an invalid escape \\" + n
+            + " (expected: \\0 to \\9 or \\\\)");
+        return null;
       }
     }
-    return sb.toString();
+    if (!lit.isEmpty()) {
+      parts.add(lit.toString());
+    }
+    return parts.toArray();
   }
 }

@@ -188,6 +188,7 @@ final class RouteCompiler {
     return null;
   }
 
+  @SuppressWarnings("deprecation") // total_weight is deprecated but must equal the sum when set
   private static ClusterChoice.Builder weighted(WeightedCluster w, ConfigPath path, ConfigProblems problems) {
     // runtime_key_prefix is accepted: weft has no runtime layer, so the configured weights
     // apply, as in an Envoy whose runtime does not set those keys
@@ -201,14 +202,21 @@ final class RouteCompiler {
     for (int i = 0; i < w.getClustersCount(); i++) {
       WeightedCluster.ClusterWeight c = w.getClusters(i);
       ConfigPath cp = path.field("clusters").index(i);
-      SupportedFields.check(c, cp, problems, "name", "weight");
+      SupportedFields.check(c, cp, problems, "name", "weight", "request_headers_to_add",
+          "request_headers_to_remove", "response_headers_to_add", "response_headers_to_remove",
+          "host_rewrite_literal");
       if (c.getName().isEmpty()) {
         problems.add(cp.field("name"), "must not be empty");
         return null;
       }
       long weight = c.hasWeight() ? Integer.toUnsignedLong(c.getWeight().getValue()) : 0;
       sum += weight;
-      b.add(c.getName(), weight);
+      b.add(c.getName(), weight,
+          HeaderMutations.compileLevel(c.getRequestHeadersToAddList(), c.getRequestHeadersToRemoveList(),
+              cp.field("request_headers_to_add"), cp.field("request_headers_to_remove"), problems),
+          HeaderMutations.compileLevel(c.getResponseHeadersToAddList(), c.getResponseHeadersToRemoveList(),
+              cp.field("response_headers_to_add"), cp.field("response_headers_to_remove"), problems),
+          c.getHostRewriteLiteral().isEmpty() ? null : c.getHostRewriteLiteral());
     }
     if (sum == 0 || sum > 0xFFFF_FFFFL) {
       problems.add(path.field("clusters"), "sum of weights is " + sum

@@ -1,5 +1,7 @@
 package weft.proxy.route;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import java.util.List;
 import java.util.Set;
 
@@ -15,7 +17,8 @@ import java.util.Set;
 public final class RouteEntry {
   private final String name;
   private final String virtualHostName;
-  final ClusterChoice clusters;
+  private final ClusterChoice clusters; // on the route's own entry; weighted-cluster entries use root's
+  private final RouteEntry root;
   private final PathRewrite pathRewrite; // null: none
   private final RouteMatcher matcher;
   private final HostRewrite hostRewrite;
@@ -26,6 +29,7 @@ public final class RouteEntry {
   private final List<MirrorPolicy> mirrorPolicies;
   private final HeaderMutations requestHeaders;
   private final HeaderMutations responseHeaders;
+  private final String clusterHost; // a weighted cluster's host_rewrite_literal, or null
 
   /** Host header rewrite: a literal, the chosen upstream host's name, a request header, or none. */
   public sealed interface HostRewrite {
@@ -48,7 +52,6 @@ public final class RouteEntry {
       HeaderMutations responseHeaders) {
     this.name = name;
     this.virtualHostName = virtualHostName;
-    this.clusters = clusters.build(this);
     this.pathRewrite = pathRewrite;
     this.matcher = matcher;
     this.hostRewrite = hostRewrite;
@@ -59,6 +62,35 @@ public final class RouteEntry {
     this.mirrorPolicies = List.copyOf(mirrorPolicies);
     this.requestHeaders = requestHeaders;
     this.responseHeaders = responseHeaders;
+    this.clusterHost = null;
+    this.root = this;
+    // last: weighted-cluster entries copy the fields above
+    this.clusters = clusters.build(this);
+  }
+
+  /** The entry for one weighted cluster with its own header mutations or host rewrite. */
+  private RouteEntry(RouteEntry parent, HeaderMutations.Level request, HeaderMutations.Level response,
+      String clusterHost) {
+    this.name = parent.name;
+    this.virtualHostName = parent.virtualHostName;
+    this.clusters = null;
+    this.root = parent;
+    this.pathRewrite = parent.pathRewrite;
+    this.matcher = parent.matcher;
+    this.hostRewrite = parent.hostRewrite;
+    this.timeoutMillis = parent.timeoutMillis;
+    this.idleTimeoutMillis = parent.idleTimeoutMillis;
+    this.retryPolicy = parent.retryPolicy;
+    this.hashPolicy = parent.hashPolicy;
+    this.mirrorPolicies = parent.mirrorPolicies;
+    this.requestHeaders = parent.requestHeaders.after(request);
+    this.responseHeaders = parent.responseHeaders.after(response);
+    this.clusterHost = clusterHost;
+  }
+
+  RouteEntry forCluster(HeaderMutations.Level request, HeaderMutations.Level response, String host) {
+    return request.isEmpty() && response.isEmpty() && host == null
+        ? this : new RouteEntry(this, request, response, host);
   }
 
   /** The route's {@code name} (may be empty). */
@@ -84,10 +116,17 @@ public final class RouteEntry {
 
   /**
    * The Host/:authority to send upstream for a literal or header host rewrite, or null to keep
-   * the request's (and for {@link HostRewrite.Auto}, which needs the chosen upstream host).
+   * the request's (and for {@link HostRewrite.Auto}, which needs the chosen upstream host). A
+   * weighted cluster's {@code host_rewrite_literal} applies when the route's own gives none.
    * Envoy leaves the host intact when the named header is absent or empty.
    */
   public String rewrittenHost(RouteRequest req) {
+    // a weighted cluster's literal is set first and the route's rewrite, if any, applies over it
+    String h = routeHost(req);
+    return h != null ? h : clusterHost;
+  }
+
+  private String routeHost(RouteRequest req) {
     return switch (hostRewrite) {
       case HostRewrite.None n -> null;
       case HostRewrite.Auto a -> null;
@@ -137,17 +176,41 @@ public final class RouteEntry {
     return responseHeaders;
   }
 
+  /**
+   * Applies this route to the upstream request head in Envoy's {@code finalizeRequestHeaders}
+   * order: request header mutations, then a literal or header host rewrite, then the path rewrite,
+   * recording the path as received in {@code x-envoy-original-path} when {@code
+   * insertEnvoyOriginalPath} (the router's {@code suppress_envoy_headers} is off). {@code view}
+   * must read the request as received: the path and host are taken before they are changed.
+   * {@link #autoHostRewrite} is left to the router, which knows the chosen upstream host.
+   */
+  public void finalizeRequest(HttpRequest request, RouteRequest view, boolean insertEnvoyOriginalPath) {
+    String originalPath = request.uri();
+    String newPath = rewritePath(originalPath);
+    String newHost = rewrittenHost(view);
+    requestHeaders.apply(request.headers(), view);
+    if (newHost != null) {
+      request.headers().set(HttpHeaderNames.HOST, newHost);
+    }
+    if (newPath != null) {
+      if (insertEnvoyOriginalPath) {
+        request.headers().set("x-envoy-original-path", originalPath);
+      }
+      request.setUri(newPath);
+    }
+  }
+
   /** Every cluster this route can name statically (not those from cluster_header). */
   public Set<String> clusterNames() {
-    return clusters.names();
+    return root.clusters.names();
   }
 
   RouteResult.Forward forward(RouteRequest req, long random) {
-    return clusters.choose(req, random);
+    return root.clusters.choose(req, random);
   }
 
   @Override
   public String toString() {
-    return "route '" + name + "' " + matcher + " -> " + clusters;
+    return "route '" + name + "' " + matcher + " -> " + root.clusters;
   }
 }

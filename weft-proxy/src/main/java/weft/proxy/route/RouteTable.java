@@ -19,8 +19,8 @@ import weft.proxy.config.SupportedFields;
  * responses with a Location, and {@code cluster_header} results.
  */
 public final class RouteTable {
-  /** A compiled virtual host. */
-  record Host(String name, RouteRule[] routes, boolean requireTls) {}
+  /** A compiled virtual host; {@code requireTls} is require_tls (NONE, EXTERNAL_ONLY or ALL). */
+  record Host(String name, RouteRule[] routes, VirtualHost.TlsRequirementType requireTls) {}
 
   private final String name;
   private final DomainIndex<Host> hosts;
@@ -98,14 +98,10 @@ public final class RouteTable {
         "name", "domains", "routes", "require_tls", "request_headers_to_add",
         "request_headers_to_remove", "response_headers_to_add", "response_headers_to_remove",
         "retry_policy", "request_mirror_policies", "metadata");
-    boolean requireTls = switch (vh.getRequireTls()) {
-      case NONE -> false;
-      case ALL -> true;
-      case EXTERNAL_ONLY, UNRECOGNIZED -> {
-        problems.unsupported(path.field("require_tls"), "require_tls " + vh.getRequireTls());
-        yield false;
-      }
-    };
+    VirtualHost.TlsRequirementType requireTls = vh.getRequireTls();
+    if (requireTls == VirtualHost.TlsRequirementType.UNRECOGNIZED) {
+      problems.unsupported(path.field("require_tls"), "require_tls " + vh.getRequireTlsValue());
+    }
     RetryPolicy vhRetry = vh.hasRetryPolicy()
         ? RetryPolicy.compile(vh.getRetryPolicy(), path.field("retry_policy"), problems)
         : RetryPolicy.NONE;
@@ -161,7 +157,7 @@ public final class RouteTable {
     if (host == null) {
       return RouteResult.NoRoute.INSTANCE;
     }
-    if (host.requireTls() && !"https".equals(req.scheme())) {
+    if (needsTlsRedirect(host.requireTls(), req)) {
       return new RouteResult.Redirect(301, Redirector.httpsLocation(req), HeaderMutations.NONE);
     }
     for (RouteRule rule : host.routes()) {
@@ -170,6 +166,19 @@ public final class RouteTable {
       }
     }
     return RouteResult.NoRoute.INSTANCE;
+  }
+
+  /**
+   * require_tls: ALL redirects every plain request; EXTERNAL_ONLY only those without {@code
+   * x-envoy-internal: true}, which the connection manager sets, and strips from untrusted
+   * clients, as Envoy does.
+   */
+  private static boolean needsTlsRedirect(VirtualHost.TlsRequirementType t, RouteRequest req) {
+    return switch (t) {
+      case NONE, UNRECOGNIZED -> false;
+      case ALL -> !"https".equals(req.scheme());
+      case EXTERNAL_ONLY -> !"https".equals(req.scheme()) && !"true".equals(req.header("x-envoy-internal"));
+    };
   }
 
   /** The name of the virtual host {@code authority} selects, or null (for logs and tests). */

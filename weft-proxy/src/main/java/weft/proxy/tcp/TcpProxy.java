@@ -20,7 +20,8 @@ import weft.proxy.observe.StatsStore;
  * <p>Honoured: {@code stat_prefix}, {@code cluster}, {@code weighted_clusters} (a random weighted
  * pick per connection), {@code idle_timeout} (default 1 h; 0 disables; counts bytes in both
  * directions) and {@code max_connect_attempts} (default 1; each attempt picks a host again).
- * Access logs are not implemented here.
+ * {@code access_log} is accepted only when the caller compiles it and passes a
+ * {@link SessionObserver}, which gets a {@link TcpSession} for each finished connection.
  */
 public final class TcpProxy {
   /** Finds a cluster by name when a connection starts, e.g. {@code ClusterManager::get}. */
@@ -28,6 +29,12 @@ public final class TcpProxy {
   public interface ClusterLookup {
     /** The cluster, or null when there is none by that name (counted as no route). */
     UpstreamCluster get(String name);
+  }
+
+  /** Receives each finished connection (e.g. to write the filter's access logs); any event loop. */
+  @FunctionalInterface
+  public interface SessionObserver {
+    void onClose(TcpSession session);
   }
 
   static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 3_600_000L;
@@ -40,10 +47,13 @@ public final class TcpProxy {
   private final ClusterLookup lookup;
   private final TcpProxyStats stats;
   private final StatsStore store;
+  private final SessionObserver observer;
 
   private TcpProxy(String statPrefix, String[] clusters, int[] cumulativeWeights, long idleTimeoutMillis,
-      int maxConnectAttempts, ClusterLookup lookup, TcpProxyStats stats, StatsStore store) {
+      int maxConnectAttempts, ClusterLookup lookup, TcpProxyStats stats, StatsStore store,
+      SessionObserver observer) {
     this.store = store;
+    this.observer = observer;
     this.statPrefix = statPrefix;
     this.clusters = clusters;
     this.cumulativeWeights = cumulativeWeights;
@@ -53,12 +63,28 @@ public final class TcpProxy {
     this.stats = stats;
   }
 
-  /** Compiles the filter config; returns null after recording problems. */
+  /** Compiles the filter config without access logs; returns null after recording problems. */
   public static TcpProxy compile(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy p,
       ConfigPath path, ConfigProblems problems, ClusterLookup clusters, StatsStore stats) {
+    return compile(p, path, problems, clusters, stats, null);
+  }
+
+  /**
+   * Compiles the filter config; returns null after recording problems. {@code observer} (may be
+   * null) receives every finished connection; the caller compiles {@code access_log} into it, and
+   * without an observer a configured {@code access_log} is refused.
+   */
+  public static TcpProxy compile(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy p,
+      ConfigPath path, ConfigProblems problems, ClusterLookup clusters, StatsStore stats,
+      SessionObserver observer) {
     int before = problems.list().size();
-    SupportedFields.check(p, path, problems,
-        "stat_prefix", "cluster", "weighted_clusters", "idle_timeout", "max_connect_attempts");
+    if (observer == null) {
+      SupportedFields.check(p, path, problems,
+          "stat_prefix", "cluster", "weighted_clusters", "idle_timeout", "max_connect_attempts");
+    } else {
+      SupportedFields.check(p, path, problems,
+          "stat_prefix", "cluster", "weighted_clusters", "idle_timeout", "max_connect_attempts", "access_log");
+    }
     if (p.getStatPrefix().isEmpty()) {
       problems.add(path.field("stat_prefix"), "must not be empty");
     }
@@ -121,7 +147,7 @@ public final class TcpProxy {
       return null;
     }
     return new TcpProxy(p.getStatPrefix(), names, cumulative, idle, attempts, clusters,
-        TcpProxyStats.create(stats, p.getStatPrefix()), stats);
+        TcpProxyStats.create(stats, p.getStatPrefix()), stats, observer);
   }
 
   /** A new relay for one downstream connection: add it last in the connection's pipeline. */
@@ -166,6 +192,10 @@ public final class TcpProxy {
   /** {@code cluster.<name>.<stat>} for the cluster stats only tcp_proxy raises (rare paths). */
   weft.proxy.observe.Counter clusterCounter(UpstreamCluster cluster, String stat) {
     return store.counter("cluster." + cluster.name() + "." + stat);
+  }
+
+  SessionObserver observer() {
+    return observer;
   }
 
   TcpProxyStats stats() {

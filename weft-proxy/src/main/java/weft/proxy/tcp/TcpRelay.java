@@ -55,6 +55,14 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
   private boolean upstreamNeedsFlush;
   private long lastActivityNanos;
   private Future<?> idleTimer;
+  // for the session record (access logs)
+  private long startEpochMillis;
+  private long startNanos;
+  private long bytesReceived;
+  private long bytesSent;
+  private String clusterName;
+  private String upstreamHost;
+  private String responseFlags = "";
 
   TcpRelay(TcpProxy config) {
     this.config = config;
@@ -84,9 +92,13 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     down.config().setAutoRead(false);
     down.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     stats.downstreamCxTotal().inc();
-    cluster = config.cluster(config.pickCluster());
+    startEpochMillis = System.currentTimeMillis();
+    startNanos = System.nanoTime();
+    clusterName = config.pickCluster();
+    cluster = config.cluster(clusterName);
     if (cluster == null) {
       stats.downstreamCxNoRoute().inc();
+      responseFlags = "NR";
       down.close();
       return;
     }
@@ -102,11 +114,13 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     Host host = cluster.choose(LbContext.NONE);
     if (host == null) {
       config.clusterCounter(cluster, "upstream_cx_none_healthy").inc();
+      responseFlags = "UH";
       closeDownstream();
       return;
     }
     if (!cluster.circuitBreakers().tryAcquireConnection()) {
       cluster.stats().upstreamCxOverflow().inc();
+      responseFlags = "UO";
       closeDownstream();
       return;
     }
@@ -180,6 +194,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
       if (config.maxConnectAttempts() > 1) {
         config.clusterCounter(cluster, "upstream_cx_connect_attempts_exceeded").inc();
       }
+      responseFlags = "UF";
       closeDownstream();
     }
   }
@@ -192,6 +207,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
       return;
     }
     upstream = up;
+    upstreamHost = host.addressString();
     if (pending != null) {
       for (Object m; (m = pending.poll()) != null; ) {
         up.write(m);
@@ -212,6 +228,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     lastActivityNanos = System.nanoTime();
     if (msg instanceof ByteBuf b) {
+      bytesReceived += b.readableBytes();
       stats.downstreamCxRxBytesTotal().add(b.readableBytes());
     }
     if (upstream == null) {
@@ -275,6 +292,11 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
         upstream.closeFuture().addListener(f -> stats.upstreamFlushActive().dec());
       }
       upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+    if (started && config.observer() != null) {
+      config.observer().onClose(new TcpSession(startEpochMillis, (System.nanoTime() - startNanos) / 1_000_000,
+          bytesReceived, bytesSent, clusterName, upstreamHost, responseFlags,
+          ctx.channel().remoteAddress(), ctx.channel().localAddress()));
     }
     ctx.fireChannelInactive();
   }
@@ -366,6 +388,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext uctx, Object msg) {
       lastActivityNanos = System.nanoTime();
       if (msg instanceof ByteBuf b) {
+        bytesSent += b.readableBytes();
         stats.downstreamCxTxBytesTotal().add(b.readableBytes());
       }
       ctx.channel().write(msg);

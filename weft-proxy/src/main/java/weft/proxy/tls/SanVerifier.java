@@ -23,6 +23,8 @@ import weft.proxy.matcher.StringMatcher;
  */
 final class SanVerifier {
   static final SanVerifier NONE = new SanVerifier(List.of());
+  /** In every refusal's message; {@link TlsStats} recognises SAN failures by it. */
+  static final String NO_MATCH = "match none of";
 
   /** Certificate SAN types, as numbered by {@link X509Certificate#getSubjectAlternativeNames}. */
   static final int EMAIL = 1;
@@ -141,7 +143,7 @@ final class SanVerifier {
       }
     }
     throw new CertificateException("peer certificate subject alt names " + describe(leaf)
-        + " match none of " + rules);
+        + " " + NO_MATCH + " " + rules);
   }
 
   /** The SAN's text form for the four supported types, else null. */

@@ -32,14 +32,19 @@ class AdminConfigTest {
 
   @Test
   void noAddressMeansNoAdminListener() {
-    assertThat(AdminConfig.compile(Admin.getDefaultInstance(), ConfigPath.of("admin"), problems).address())
+    assertThat(
+            AdminConfig.compile(Admin.getDefaultInstance(), ConfigPath.of("admin"), problems)
+                .address())
         .isNull();
     assertThat(problems.list()).isEmpty();
   }
 
   @Test
   void adminAccessLogsAndHostNamesAreRefusedByPath() {
-    Admin a = admin("localhost", 9901).toBuilder().addAccessLog(AccessLog.newBuilder().setName("x")).build();
+    Admin a =
+        admin("localhost", 9901).toBuilder()
+            .addAccessLog(AccessLog.newBuilder().setName("x"))
+            .build();
     AdminConfig.compile(a, ConfigPath.of("admin"), problems);
     assertThat(problems.list())
         .extracting(Object::toString)

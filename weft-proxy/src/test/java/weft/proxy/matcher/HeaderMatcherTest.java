@@ -47,6 +47,8 @@ class HeaderMatcherTest {
     "prefix; {name: x-h, string_match: {prefix: ab}}; abc; true",
     "suffix; {name: x-h, string_match: {suffix: bc}}; abc; true",
     "contains; {name: x-h, string_match: {contains: b}}; abc; true",
+    "contains ignore_case; {name: x-h, string_match: {contains: BC, ignore_case: true}}; abc; true",
+    "contains longer than the value; {name: x-h, string_match: {contains: abcd}}; abc; false",
     "safe_regex matches the whole value; {name: x-h, string_match: {safe_regex: {regex: 'a.c'}}}; abc; true",
     "safe_regex partial is no match; {name: x-h, string_match: {safe_regex: {regex: 'a.'}}}; abc; false",
     "multiple values are joined with a comma; {name: x-h, string_match: {exact: 'a,b'}}; a|b; true",
@@ -65,6 +67,10 @@ class HeaderMatcherTest {
     "range end exclusive; {name: x-h, range_match: {start: 1, end: 11}}; 11; false",
     "range negative; {name: x-h, range_match: {start: -10, end: 0}}; -5; true",
     "range needs an integer; {name: x-h, range_match: {start: 1, end: 11}}; 5a; false",
+    "range allows a sign; {name: x-h, range_match: {start: 1, end: 11}}; +5; true",
+    "range rejects a lone sign; {name: x-h, range_match: {start: -1, end: 11}}; -; false",
+    "range rejects overflow; {name: x-h, range_match: {start: 0, end: 9223372036854775807}}; 9223372036854775808; false",
+    "range accepts the minimum; {name: x-h, range_match: {start: -9223372036854775808, end: 0}}; -9223372036854775808; true",
     "legacy exact_match; {name: x-h, exact_match: v}; v; true",
     "legacy safe_regex_match; {name: x-h, safe_regex_match: {regex: '[0-9]+'}}; 42; true",
     ":authority pseudo-header; {name: ':authority', string_match: {exact: a.test}}; <absent>; true",
@@ -87,5 +93,11 @@ class HeaderMatcherTest {
     ConfigProblems problems = new ConfigProblems();
     assertThat(HeaderMatcher.compile(b.build(), ConfigPath.of("m"), problems)).isNull();
     assertThat(problems.list()).extracting(Object::toString).containsExactly(problem);
+  }
+
+  @org.junit.jupiter.api.Test
+  void rangeParsingToleratesSurroundingWhitespaceLikeSimpleAtoi() {
+    assertThat(HeaderMatcher.inRange(" 7\t", 1, 11)).isTrue();
+    assertThat(HeaderMatcher.inRange("7 7", 1, 100)).isFalse();
   }
 }

@@ -44,8 +44,14 @@ class AccessLogFiltersTest {
   }
 
   @ParameterizedTest(name = "{0} {1} vs status {2} -> {3}")
-  @CsvSource({"EQ, 200, 200, true", "EQ, 200, 201, false", "GE, 400, 404, true", "GE, 400, 399, false",
-      "LE, 299, 200, true", "LE, 299, 300, false"})
+  @CsvSource({
+    "EQ, 200, 200, true",
+    "EQ, 200, 201, false",
+    "GE, 400, 404, true",
+    "GE, 400, 399, false",
+    "LE, 299, 200, true",
+    "LE, 299, 300, false"
+  })
   void statusCodeComparisons(ComparisonFilter.Op op, int value, int code, boolean logged) {
     r.code = code;
     assertThat(compile(status(op, value)).test(r)).isEqualTo(logged);
@@ -55,13 +61,20 @@ class AccessLogFiltersTest {
   void durationAndCombinators() {
     AccessLogFilter slow =
         AccessLogFilter.newBuilder()
-            .setDurationFilter(DurationFilter.newBuilder().setComparison(cmp(ComparisonFilter.Op.GE, 100)))
+            .setDurationFilter(
+                DurationFilter.newBuilder().setComparison(cmp(ComparisonFilter.Op.GE, 100)))
             .build();
     AccessLogFilter errors = status(ComparisonFilter.Op.GE, 500);
     AccessLogFilters.Filter slowErrors =
-        compile(AccessLogFilter.newBuilder().setAndFilter(AndFilter.newBuilder().addFilters(slow).addFilters(errors)).build());
+        compile(
+            AccessLogFilter.newBuilder()
+                .setAndFilter(AndFilter.newBuilder().addFilters(slow).addFilters(errors))
+                .build());
     AccessLogFilters.Filter slowOrErrors =
-        compile(AccessLogFilter.newBuilder().setOrFilter(OrFilter.newBuilder().addFilters(slow).addFilters(errors)).build());
+        compile(
+            AccessLogFilter.newBuilder()
+                .setOrFilter(OrFilter.newBuilder().addFilters(slow).addFilters(errors))
+                .build());
     r.duration = 150;
     r.code = 200;
     assertThat(slowErrors.test(r)).isFalse();
@@ -79,12 +92,18 @@ class AccessLogFiltersTest {
     AccessLogFilters.Filter debug =
         compile(
             AccessLogFilter.newBuilder()
-                .setHeaderFilter(HeaderFilter.newBuilder().setHeader(HeaderMatcher.newBuilder().setName("x-debug").setPresentMatch(true)))
+                .setHeaderFilter(
+                    HeaderFilter.newBuilder()
+                        .setHeader(
+                            HeaderMatcher.newBuilder().setName("x-debug").setPresentMatch(true)))
                 .build());
     AccessLogFilters.Filter posts =
         compile(
             AccessLogFilter.newBuilder()
-                .setHeaderFilter(HeaderFilter.newBuilder().setHeader(HeaderMatcher.newBuilder().setName(":method").setExactMatch("POST")))
+                .setHeaderFilter(
+                    HeaderFilter.newBuilder()
+                        .setHeader(
+                            HeaderMatcher.newBuilder().setName(":method").setExactMatch("POST")))
                 .build());
     assertThat(debug.test(r)).isFalse();
     assertThat(posts.test(r)).isFalse();
@@ -112,13 +131,16 @@ class AccessLogFiltersTest {
       f.addAllFlags(java.util.List.of(wanted.split(" ")));
     }
     r.flags = flags;
-    assertThat(compile(AccessLogFilter.newBuilder().setResponseFlagFilter(f).build()).test(r)).isEqualTo(logged);
+    assertThat(compile(AccessLogFilter.newBuilder().setResponseFlagFilter(f).build()).test(r))
+        .isEqualTo(logged);
   }
 
   @Test
   void unknownResponseFlagsAreRefused() {
     AccessLogFilters.compile(
-        AccessLogFilter.newBuilder().setResponseFlagFilter(ResponseFlagFilter.newBuilder().addFlags("XX")).build(),
+        AccessLogFilter.newBuilder()
+            .setResponseFlagFilter(ResponseFlagFilter.newBuilder().addFlags("XX"))
+            .build(),
         ConfigPath.of("filter"),
         problems);
     assertThat(problems.list())
@@ -129,7 +151,10 @@ class AccessLogFiltersTest {
   @Test
   void withoutAHealthCheckFilterNoRequestIsAHealthCheck() {
     assertThat(
-            compile(AccessLogFilter.newBuilder().setNotHealthCheckFilter(NotHealthCheckFilter.getDefaultInstance()).build())
+            compile(
+                    AccessLogFilter.newBuilder()
+                        .setNotHealthCheckFilter(NotHealthCheckFilter.getDefaultInstance())
+                        .build())
                 .test(r))
         .isTrue();
   }

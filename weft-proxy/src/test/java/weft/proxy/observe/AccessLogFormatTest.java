@@ -90,6 +90,25 @@ class AccessLogFormatTest {
   }
 
   @Test
+  void startTimeStaysExactAcrossMillisecondsAndSeconds() {
+    ConfigProblems problems = new ConfigProblems();
+    AccessLogFormat f =
+        AccessLogFormat.compile(
+            "%START_TIME% %START_TIME(%s %E6S|%9f)%", ConfigPath.of("f"), problems);
+    long[] times = {1_460_751_420_310L, 1_460_751_420_999L, 1_460_751_421_000L, 1_460_751_420_001L};
+    String[] want = {
+      "2016-04-15T20:17:00.310Z 1460751420 00.310000|310000000",
+      "2016-04-15T20:17:00.999Z 1460751420 00.999000|999000000",
+      "2016-04-15T20:17:01.000Z 1460751421 01.000000|000000000",
+      "2016-04-15T20:17:00.001Z 1460751420 00.001000|001000000"
+    };
+    for (int i = 0; i < times.length; i++) {
+      r.start = times[i];
+      assertThat(f.format(r)).isEqualTo(want[i]);
+    }
+  }
+
+  @Test
   void originalPathIsThePathBeforeARouteRewrite() {
     r.path = "/rewritten";
     r.originalPath = "/service/1";
@@ -103,7 +122,8 @@ class AccessLogFormatTest {
   @Test
   void unknownOperatorsAndBadSyntaxAreNamed() {
     ConfigProblems problems = new ConfigProblems();
-    AccessLogFormat.compile("%NOPE% %REQ()% %DURATION(x)% %START_TIME(%Q)%", ConfigPath.of("f"), problems);
+    AccessLogFormat.compile(
+        "%NOPE% %REQ()% %DURATION(x)% %START_TIME(%Q)%", ConfigPath.of("f"), problems);
     assertThat(problems.list())
         .extracting(Object::toString)
         .containsExactly(
@@ -126,7 +146,8 @@ class AccessLogFormatTest {
   void omitEmptyValuesPrintsNothingForAbsentValues() {
     ConfigProblems problems = new ConfigProblems();
     AccessLogFormat f =
-        AccessLogFormat.compile("[%REQ(X-NONE)%]", ConfigPath.of("f"), problems).omittingEmptyValues();
+        AccessLogFormat.compile("[%REQ(X-NONE)%]", ConfigPath.of("f"), problems)
+            .omittingEmptyValues();
     assertThat(f.format(r)).isEqualTo("[]");
   }
 }

@@ -113,7 +113,8 @@ class AccessLogsTest {
             .putFields("code", Value.newBuilder().setStringValue("%RESPONSE_CODE%").build())
             .putFields("path", Value.newBuilder().setStringValue("%REQ(:PATH)%").build())
             .putFields("xff", Value.newBuilder().setStringValue("%REQ(X-FORWARDED-FOR)%").build())
-            .putFields("line", Value.newBuilder().setStringValue("%REQ(:METHOD)% %PROTOCOL%").build())
+            .putFields(
+                "line", Value.newBuilder().setStringValue("%REQ(:METHOD)% %PROTOCOL%").build())
             .build();
     compile(fileLog(file, SubstitutionFormatString.newBuilder().setJsonFormat(json).build()))
         .log(new FakeRecord());
@@ -127,27 +128,59 @@ class AccessLogsTest {
   @Test
   void unsupportedLoggersFiltersAndFieldsAreRefusedByPath() {
     AccessLog grpc =
-        AccessLog.newBuilder().setName("x").setTypedConfig(Any.pack(Router.getDefaultInstance())).build();
+        AccessLog.newBuilder()
+            .setName("x")
+            .setTypedConfig(Any.pack(Router.getDefaultInstance()))
+            .build();
     AccessLog healthFilter =
         fileLog(dir.resolve("a.log"), null).toBuilder()
             .setFilter(
                 AccessLogFilter.newBuilder()
                     .setTraceableFilter(
-                        io.envoyproxy.envoy.config.accesslog.v3.TraceableFilter.getDefaultInstance()))
+                        io.envoyproxy.envoy.config.accesslog.v3.TraceableFilter
+                            .getDefaultInstance()))
             .build();
     AccessLog badFormat =
         fileLog(
             dir.resolve("b.log"),
-            SubstitutionFormatString.newBuilder().setTextFormat("%WHAT%").setContentType("text/x").build());
+            SubstitutionFormatString.newBuilder()
+                .setTextFormat("%WHAT%")
+                .setContentType("text/x")
+                .build());
     compile(grpc, healthFilter, badFormat);
     assertThat(problems.list())
         .extracting(Object::toString)
         .containsExactly(
-            "access_log[0].typed_config: access logger type.googleapis.com/envoy.extensions.filters.http.router.v3.Router is not supported",
+            "access_log[0].typed_config: access logger"
+                + " type.googleapis.com/envoy.extensions.filters.http.router.v3.Router is not"
+                + " supported",
             "access_log[1].filter.traceable_filter: field is not supported by weft",
             "access_log[1].filter: access log filter TRACEABLE_FILTER is not supported",
             "access_log[2].typed_config.log_format.content_type: field is not supported by weft",
-            "access_log[2].typed_config.log_format.text_format: access log command %WHAT% is not supported");
+            "access_log[2].typed_config.log_format.text_format: access log command %WHAT% is not"
+                + " supported");
+  }
+
+  @Test
+  void reopenFilesStartsANewFileAfterRotation() throws Exception {
+    Path file = dir.resolve("rotated.log");
+    Path rotated = dir.resolve("rotated.log.1");
+    AccessLogger logger =
+        compile(
+            fileLog(
+                file,
+                SubstitutionFormatString.newBuilder().setTextFormat("%RESPONSE_CODE%\n").build()));
+    FakeRecord r = new FakeRecord();
+    logger.log(r);
+    await().atMost(Duration.ofSeconds(5)).until(() -> read(file).equals("200\n"));
+    Files.move(file, rotated);
+    writer.reopenFiles();
+    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(file));
+    r.code = 404;
+    logger.log(r);
+    await().atMost(Duration.ofSeconds(5)).until(() -> read(file).equals("404\n"));
+    assertThat(read(rotated)).isEqualTo("200\n");
+    assertThat(stats.counter("access_logs.reopen_failed").value()).isZero();
   }
 
   @Test
@@ -160,7 +193,9 @@ class AccessLogsTest {
             List.of(
                 fileLog(
                     file,
-                    SubstitutionFormatString.newBuilder().setTextFormat("%RESPONSE_CODE%\n").build())),
+                    SubstitutionFormatString.newBuilder()
+                        .setTextFormat("%RESPONSE_CODE%\n")
+                        .build())),
             ConfigPath.of("access_log"),
             problems,
             held);

@@ -45,6 +45,9 @@ class RouteActionTest {
     "^(.*?)one(.*)$ | \\1two\\2 | /xxx/one/yyy/one/zzz | /xxx/two/yyy/one/zzz",
     "(?i)/xxx/ | /yyy/ | /aaa/XxX/bbb | /aaa/yyy/bbb",
     "one | a$b | /one?q=one | /a$b?q=one",
+    "(a)(b)(c)(d)(e)(f)(g)(h)(i)(j) | \\10 | /abcdefghij | /a0",
+    "x | \\\\ | /x | /\\",
+    "nomatch | y | /a?q | /a?q",
   })
   void regexRewriteSubstitutesInThePathAndKeepsTheQuery(String pattern, String subst, String path, String expected) {
     RouteTable t = Yaml.routes("- match: {prefix: /}\n  route:\n    cluster: c\n    regex_rewrite: {pattern: {regex: '"
@@ -64,6 +67,25 @@ class RouteActionTest {
         """)).singleElement().asString()
         .startsWith("route_config.virtual_hosts[0].routes[0].route.regex_rewrite.substitution: ")
         .endsWith(" refers to group 2 but the pattern has 1 capturing group");
+  }
+
+  @Test
+  void finalizeRequestAppliesMutationsThenHostThenPathAndKeepsTheOriginalPath() {
+    RouteTable t = Yaml.routes("""
+        - match: {prefix: /api/}
+          route: {cluster: c, prefix_rewrite: /, host_rewrite_literal: backend.test}
+          request_headers_to_add: [{header: {key: x-seen-path, value: '%REQ(:path)%'}}]
+        """);
+    var request = new io.netty.handler.codec.http.DefaultHttpRequest(
+        io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET, "/api/x?y=1");
+    request.headers().set("host", "front.test").set("x-envoy-original-path", "/forged");
+    TestRequest view = new TestRequest("GET", "front.test", "/api/x?y=1", "http", request.headers(),
+        new java.net.InetSocketAddress("10.0.0.1", 1));
+    forward(t, view).entry().finalizeRequest(request, view, true);
+    assertThat(request.uri()).isEqualTo("/x?y=1");
+    assertThat(request.headers().get("host")).isEqualTo("backend.test");
+    assertThat(request.headers().getAll("x-envoy-original-path")).containsExactly("/api/x?y=1");
+    assertThat(request.headers().get("x-seen-path")).isEqualTo("/api/x?y=1");
   }
 
   @Test
@@ -91,6 +113,36 @@ class RouteActionTest {
     assertThat(((RouteResult.Forward) t.route(r, 100)).cluster()).isEqualTo("a");
     // the random value is unsigned: (2^64 - 1) % 100 = 15
     assertThat(((RouteResult.Forward) t.route(r, -1)).cluster()).isEqualTo("a");
+  }
+
+  @Test
+  void aWeightedClusterAddsItsOwnHeadersBeforeTheRoutesAndMayRewriteTheHost() {
+    RouteTable t = Yaml.routes("""
+        - match: {prefix: /}
+          request_headers_to_add: [{header: {key: x-by, value: route}, append_action: OVERWRITE_IF_EXISTS_OR_ADD}]
+          route:
+            weighted_clusters:
+              clusters:
+              - name: canary
+                weight: 1
+                host_rewrite_literal: canary.test
+                request_headers_to_add: [{header: {key: x-by, value: cluster}}, {header: {key: x-canary, value: '1'}}]
+                response_headers_to_add: [{header: {key: x-served-by, value: canary}}]
+              - {name: stable, weight: 1}
+        """);
+    TestRequest r = TestRequest.get("/");
+    RouteResult.Forward canary = (RouteResult.Forward) t.route(r, 0);
+    RouteResult.Forward stable = (RouteResult.Forward) t.route(r, 1);
+    assertThat(canary.cluster()).isEqualTo("canary");
+    canary.entry().requestHeaderMutations().apply(r.headers(), r);
+    assertThat(r.headers().getAll("x-by")).containsExactly("route"); // the route's overwrite runs last
+    assertThat(r.headers().get("x-canary")).isEqualTo("1");
+    assertThat(canary.entry().rewrittenHost(r)).isEqualTo("canary.test");
+    var resp = new io.netty.handler.codec.http.DefaultHttpHeaders();
+    canary.entry().responseHeaderMutations().apply(resp, r);
+    assertThat(resp.get("x-served-by")).isEqualTo("canary");
+    assertThat(stable.entry().rewrittenHost(r)).isNull();
+    assertThat(stable.entry().clusterNames()).containsExactlyInAnyOrder("canary", "stable");
   }
 
   @Test
@@ -174,6 +226,18 @@ class RouteActionTest {
     assertThat(t.route(TestRequest.get("a.test:8080", "/x?y"))).isEqualTo(
         new RouteResult.Redirect(301, "https://a.test:8080/x?y", HeaderMutations.NONE));
     assertThat(t.route(TestRequest.get("a.test", "/x").withScheme("https"))).isInstanceOf(RouteResult.Forward.class);
+  }
+
+  @Test
+  void requireTlsExternalOnlyLetsInternalPlainRequestsThrough() {
+    RouteTable t = Yaml.table("""
+        virtual_hosts:
+        - {name: v, domains: ['*'], require_tls: EXTERNAL_ONLY, routes: [{match: {prefix: /}, route: {cluster: c}}]}
+        """);
+    assertThat(t.route(TestRequest.get("a.test", "/x"))).isEqualTo(
+        new RouteResult.Redirect(301, "https://a.test/x", HeaderMutations.NONE));
+    assertThat(t.route(TestRequest.get("a.test", "/x").header("x-envoy-internal", "true")))
+        .isInstanceOf(RouteResult.Forward.class);
   }
 
   @Test

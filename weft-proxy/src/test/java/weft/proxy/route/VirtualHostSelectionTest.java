@@ -65,6 +65,18 @@ class VirtualHostSelectionTest {
   }
 
   @org.junit.jupiter.api.Test
+  void aRequestWithoutHostOnlyReachesALoneWildcardVirtualHost() {
+    // Envoy's findVirtualHost: no Host header -> no virtual host, unless '*' is the only one
+    assertThat(TABLE.virtualHostName(null)).isNull();
+    assertThat(TABLE.virtualHostName("")).isNull();
+    RouteTable onlyDefault = Yaml.table("""
+        virtual_hosts:
+        - {name: default, domains: ['*'], routes: [{match: {prefix: /}, route: {cluster: c}}]}
+        """);
+    assertThat(onlyDefault.virtualHostName("")).isEqualTo("default");
+  }
+
+  @org.junit.jupiter.api.Test
   void duplicateDomainsAcrossVirtualHostsAreRejected() {
     assertThat(Yaml.problems("""
         virtual_hosts:

@@ -72,6 +72,7 @@ class TcpProxyTest {
   final StatsStore stats = new StatsStore();
   ClusterManager clusters;
   final List<Channel> servers = new java.util.ArrayList<>();
+  final java.util.concurrent.LinkedBlockingQueue<TcpSession> sessions = new java.util.concurrent.LinkedBlockingQueue<>();
 
   @AfterEach
   void close() {
@@ -127,7 +128,7 @@ class TcpProxyTest {
     clusters = ClusterManager.create(List.of(cs), ConfigPath.of("clusters"), problems,
         ClusterContext.of(group, stats, UpstreamTls.transports(dir)));
     clusters.start();
-    TcpProxy tcp = TcpProxy.compile(config, ConfigPath.of("tcp_proxy"), problems, clusters::get, stats);
+    TcpProxy tcp = TcpProxy.compile(config, ConfigPath.of("tcp_proxy"), problems, clusters::get, stats, sessions::add);
     assertThat(problems.list()).isEmpty();
     Channel s = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -169,12 +170,18 @@ class TcpProxyTest {
     assertThat(stats.counter("tcp.ingress.downstream_cx_rx_bytes_total").value()).isEqualTo(22);
     await().untilAsserted(() -> assertThat(stats.counter("tcp.ingress.downstream_cx_tx_bytes_total").value()).isEqualTo(22));
     assertThat(stats.counter("cluster.backend.upstream_cx_total").value()).isEqualTo(1);
+    TcpSession session = sessions.poll(10, TimeUnit.SECONDS);
+    assertThat(session.bytesReceived()).isEqualTo(22);
+    assertThat(session.bytesSent()).isEqualTo(22);
+    assertThat(session.cluster()).isEqualTo("backend");
+    assertThat(session.upstreamHost()).startsWith("127.0.0.1:");
+    assertThat(session.responseFlags()).isEmpty();
   }
 
   @Test
   void relaysMegabytesIntactUnderBackpressure() throws Exception {
     int port = proxy(tcp("backend").build(), cluster("backend", echo(ch -> { })));
-    byte[] payload = new byte[8 << 20];
+    byte[] payload = new byte[2 << 20];
     new Random(7).nextBytes(payload);
     try (Socket s = client(port)) {
       CompletableFuture<byte[]> echoed = CompletableFuture.supplyAsync(() -> {
@@ -197,6 +204,9 @@ class TcpProxyTest {
       assertThat(s.getInputStream().read()).isEqualTo(-1);
     }
     assertThat(stats.counter("tcp.ingress.downstream_cx_no_route").value()).isEqualTo(1);
+    TcpSession session = sessions.poll(10, TimeUnit.SECONDS);
+    assertThat(session.responseFlags()).isEqualTo("NR");
+    assertThat(session.upstreamHost()).isNull();
   }
 
   @Test
@@ -292,6 +302,7 @@ class TcpProxyTest {
       assertThat(s.getInputStream().read()).isEqualTo(-1);
     }
     assertThat(stats.counter("cluster.postgres.upstream_cx_connect_fail").value()).isEqualTo(1);
+    assertThat(sessions.poll(10, TimeUnit.SECONDS).responseFlags()).isEqualTo("UF");
     assertThat(client.cert()).isNotNull();
     // the proxy refused the backend's certificate: the backend saw a handshake that did not complete
     assertThat(backendHandshake.get(10, TimeUnit.SECONDS)).isFalse();
@@ -301,10 +312,12 @@ class TcpProxyTest {
   void compileRefusesWhatItDoesNotImplement() {
     ConfigProblems problems = new ConfigProblems();
     assertThat(TcpProxy.compile(tcp("x").setStatPrefix("").setMaxConnectAttempts(UInt32Value.of(0))
-            .addHashPolicy(io.envoyproxy.envoy.type.v3.HashPolicy.getDefaultInstance()).build(),
+            .addHashPolicy(io.envoyproxy.envoy.type.v3.HashPolicy.getDefaultInstance())
+            .addAccessLog(io.envoyproxy.envoy.config.accesslog.v3.AccessLog.getDefaultInstance()).build(),
         ConfigPath.of("tcp"), problems, name -> null, stats)).isNull();
     assertThat(problems.list()).map(Object::toString).containsExactlyInAnyOrder(
         "tcp.hash_policy: field is not supported by weft",
+        "tcp.access_log: field is not supported by weft",
         "tcp.stat_prefix: must not be empty",
         "tcp.max_connect_attempts: 0 is too small (expected: >= 1)");
   }

@@ -2,6 +2,7 @@ package weft.proxy.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.BoolValue;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
@@ -36,6 +37,17 @@ class TlsHandshakeTest {
   static TestPki.Issued rogue;
 
   TlsPeers peers = new TlsPeers();
+  final weft.proxy.observe.StatsStore store = new weft.proxy.observe.StatsStore();
+  final TlsStats serverStats = TlsStats.create(store, "listener.test");
+  final TlsStats clientStats = TlsStats.create(store, "cluster.test");
+
+  int serve(DownstreamTls tls) {
+    return peers.serve(ch -> serverStats.observe(tls.newHandler(ch.alloc())));
+  }
+
+  TlsPeers.Client connect(UpstreamTls tls, int port) {
+    return peers.connect(ch -> clientStats.observe(tls.newHandler(ch.alloc(), "127.0.0.1", port)), port);
+  }
 
   @BeforeAll
   static void pki() {
@@ -96,9 +108,9 @@ class TlsHandshakeTest {
 
   @Test
   void mutualTlsVerifiesBothSidesAndExposesTheClientSpiffeId() {
-    int port = peers.serve(downstream(mtlsServer(
+    int port = serve(downstream(mtlsServer(
         san(SubjectAltNameMatcher.SanType.URI, TestPki.spiffe("default", "tweet")))));
-    TlsPeers.Client client = peers.connect(upstream(mtlsClient(tweet,
+    TlsPeers.Client client = connect(upstream(mtlsClient(tweet,
         san(SubjectAltNameMatcher.SanType.DNS, "backend.example.com"))), port);
 
     assertThat(client.handshake()).isTrue();
@@ -111,54 +123,62 @@ class TlsHandshakeTest {
     PeerIdentity serverId = PeerIdentity.of(client.channel);
     assertThat(serverId.dnsSans()).containsExactly("backend.example.com");
     assertThat(serverId.uriSans()).containsExactly(TestPki.spiffe("default", "backend"));
+    await().untilAsserted(() -> assertThat(store.counter("listener.test.ssl.handshake").value()).isEqualTo(1));
+    await().untilAsserted(() -> assertThat(store.counter("cluster.test.ssl.handshake").value()).isEqualTo(1));
   }
 
   @Test
   void upstreamRefusesAServerWhoseSanMatchesNoMatcher() {
-    int port = peers.serve(downstream(mtlsServer()));
-    TlsPeers.Client client = peers.connect(upstream(mtlsClient(tweet,
+    int port = serve(downstream(mtlsServer()));
+    TlsPeers.Client client = connect(upstream(mtlsClient(tweet,
         san(SubjectAltNameMatcher.SanType.DNS, "proxy-postgres-backend.example.com"))), port);
 
     assertThat(client.handshake()).isFalse();
     assertThat(client.ssl.handshakeFuture().cause()).hasStackTraceContaining("match none of");
+    await().untilAsserted(() -> assertThat(clientStats.failVerifySan().value()).isEqualTo(1));
     assertThat(client.channel.closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS)).isTrue();
     assertThat(peers.side().received).isNotDone();
   }
 
   @Test
   void downstreamRefusesAClientWhoseUriSanIsNotAllowed() {
-    int port = peers.serve(downstream(mtlsServer(
+    int port = serve(downstream(mtlsServer(
         san(SubjectAltNameMatcher.SanType.URI, TestPki.spiffe("default", "jobs")))));
-    TlsPeers.Client client = peers.connect(upstream(mtlsClient(tweet)), port);
+    TlsPeers.Client client = connect(upstream(mtlsClient(tweet)), port);
     client.handshake();
     client.send("ping");
 
     assertThatThrownBy(() -> peers.side().handshake.orTimeout(10, TimeUnit.SECONDS).join())
         .hasStackTraceContaining("match none of");
+    await().untilAsserted(() -> assertThat(serverStats.failVerifySan().value()).isEqualTo(1));
     assertThat(client.channel.closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS)).isTrue();
     assertThat(peers.side().received).isNotDone();
   }
 
   @Test
   void downstreamRefusesAClientWithoutCertificateWhenOneIsRequired() {
-    int port = peers.serve(downstream(mtlsServer()));
-    TlsPeers.Client client = peers.connect(upstream(UpstreamTlsContext.getDefaultInstance()), port);
+    int port = serve(downstream(mtlsServer()));
+    TlsPeers.Client client = connect(upstream(UpstreamTlsContext.getDefaultInstance()), port);
     client.handshake();
     client.send("ping");
 
     assertThatThrownBy(() -> peers.side().handshake.orTimeout(10, TimeUnit.SECONDS).join()).isNotNull();
+    await().untilAsserted(() -> assertThat(serverStats.failVerifyNoCert().value()).isEqualTo(1));
     assertThat(client.channel.closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS)).isTrue();
     assertThat(peers.side().received).isNotDone();
   }
 
   @Test
   void downstreamRefusesAClientSignedByAnotherCa() {
-    int port = peers.serve(downstream(mtlsServer()));
-    TlsPeers.Client client = peers.connect(upstream(mtlsClient(rogue)), port);
+    int port = serve(downstream(mtlsServer()));
+    TlsPeers.Client client = connect(upstream(mtlsClient(rogue)), port);
     client.handshake();
     client.send("ping");
 
     assertThatThrownBy(() -> peers.side().handshake.orTimeout(10, TimeUnit.SECONDS).join()).isNotNull();
+    // BoringSSL and the JDK clients send no certificate for a CA the server does not list
+    await().untilAsserted(() -> assertThat(serverStats.failVerifyError().value() + serverStats.failVerifyNoCert().value())
+        .isEqualTo(1));
     assertThat(client.channel.closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS)).isTrue();
     assertThat(peers.side().received).isNotDone();
   }
@@ -166,21 +186,22 @@ class TlsHandshakeTest {
   @Test
   void optionalClientCertificateLeavesAnAnonymousClientWithoutIdentity() {
     DownstreamTlsContext c = mtlsServer().toBuilder().clearRequireClientCertificate().build();
-    int port = peers.serve(downstream(c));
-    TlsPeers.Client client = peers.connect(upstream(UpstreamTlsContext.getDefaultInstance()), port);
+    int port = serve(downstream(c));
+    TlsPeers.Client client = connect(upstream(UpstreamTlsContext.getDefaultInstance()), port);
 
     assertThat(client.handshake()).isTrue();
     client.send("ping");
     assertThat(client.reply.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo("PING");
     assertThat(peers.side().handshake.join()).isEqualTo(PeerIdentity.NONE);
+    await().untilAsserted(() -> assertThat(serverStats.noCertificate().value()).isEqualTo(1));
   }
 
   @Test
   void upstreamWithoutValidationContextAcceptsAnyServerAndSendsNoSni() {
     TestPki.Issued selfish = TestPki.create(dir, "other-ca").issue("elsewhere", TestPki.KeyType.RSA_2048);
-    int port = peers.serve(downstream(DownstreamTlsContext.newBuilder().setCommonTlsContext(
+    int port = serve(downstream(DownstreamTlsContext.newBuilder().setCommonTlsContext(
         CommonTlsContext.newBuilder().addTlsCertificates(cert(selfish))).build()));
-    TlsPeers.Client client = peers.connect(upstream(UpstreamTlsContext.getDefaultInstance()), port);
+    TlsPeers.Client client = connect(upstream(UpstreamTlsContext.getDefaultInstance()), port);
 
     assertThat(client.handshake()).isTrue();
     client.send("x");
@@ -190,9 +211,9 @@ class TlsHandshakeTest {
 
   @Test
   void upstreamSendsTheConfiguredSni() {
-    int port = peers.serve(downstream(DownstreamTlsContext.newBuilder().setCommonTlsContext(
+    int port = serve(downstream(DownstreamTlsContext.newBuilder().setCommonTlsContext(
         CommonTlsContext.newBuilder().addTlsCertificates(cert(backend))).build()));
-    TlsPeers.Client client = peers.connect(upstream(
+    TlsPeers.Client client = connect(upstream(
         UpstreamTlsContext.newBuilder().setSni("domain1.example.com").build()), port);
 
     assertThat(client.handshake()).isTrue();
@@ -206,9 +227,9 @@ class TlsHandshakeTest {
         CommonTlsContext.newBuilder().addTlsCertificates(cert(backend)).setTlsParams(TlsParameters.newBuilder()
             .setTlsMinimumProtocolVersion(TlsParameters.TlsProtocol.TLSv1_3)
             .setTlsMaximumProtocolVersion(TlsParameters.TlsProtocol.TLSv1_3))).build();
-    int port = peers.serve(downstream(c));
+    int port = serve(downstream(c));
     // Envoy's client default is TLS 1.2 only: it cannot talk to this server
-    TlsPeers.Client tls12 = peers.connect(upstream(UpstreamTlsContext.getDefaultInstance()), port);
+    TlsPeers.Client tls12 = connect(upstream(UpstreamTlsContext.getDefaultInstance()), port);
     assertThat(tls12.handshake()).isFalse();
 
     var tls13Only = SslContextBuilder.forClient().protocols("TLSv1.3")
@@ -220,10 +241,10 @@ class TlsHandshakeTest {
 
   @Test
   void alpnNegotiatesH2WhenBothSidesOfferIt() {
-    int port = peers.serve(downstream(DownstreamTlsContext.newBuilder().setCommonTlsContext(
+    int port = serve(downstream(DownstreamTlsContext.newBuilder().setCommonTlsContext(
         CommonTlsContext.newBuilder().addTlsCertificates(cert(backend)).addAlpnProtocols("h2")
             .addAlpnProtocols("http/1.1")).build()));
-    TlsPeers.Client client = peers.connect(upstream(UpstreamTlsContext.newBuilder().setCommonTlsContext(
+    TlsPeers.Client client = connect(upstream(UpstreamTlsContext.newBuilder().setCommonTlsContext(
         CommonTlsContext.newBuilder().addAlpnProtocols("h2").addAlpnProtocols("http/1.1")).build()), port);
 
     assertThat(client.handshake()).isTrue();
@@ -234,9 +255,9 @@ class TlsHandshakeTest {
 
   @Test
   void alpnWithoutOverlapStillConnectsWithoutAProtocol() {
-    int port = peers.serve(downstream(DownstreamTlsContext.newBuilder().setCommonTlsContext(
+    int port = serve(downstream(DownstreamTlsContext.newBuilder().setCommonTlsContext(
         CommonTlsContext.newBuilder().addTlsCertificates(cert(backend)).addAlpnProtocols("h2")).build()));
-    TlsPeers.Client client = peers.connect(upstream(UpstreamTlsContext.newBuilder().setCommonTlsContext(
+    TlsPeers.Client client = connect(upstream(UpstreamTlsContext.newBuilder().setCommonTlsContext(
         CommonTlsContext.newBuilder().addAlpnProtocols("http/1.1")).build()), port);
 
     assertThat(client.handshake()).isTrue();

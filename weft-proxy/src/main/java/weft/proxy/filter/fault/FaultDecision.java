@@ -9,11 +9,11 @@ import weft.proxy.observe.Gauge;
  * <ol>
  *   <li>If {@link #delayMillis()} {@code >= 0}, hold the request that long (a timer on the event
  *       loop, never a sleep), then call {@link #onDelayElapsed()}.
- *   <li>If {@link #abort()} is not null, answer locally instead of forwarding: HTTP
- *       {@link Abort#httpStatus()} with body {@link #ABORT_BODY}; for a gRPC request with
- *       {@link Abort#grpcStatus()} {@code >= 0}, HTTP 200 with {@code grpc-status} set to it and
- *       {@code grpc-message: fault filter abort}. Response flag {@code FI}, details
- *       {@link #ABORT_DETAILS}.
+ *   <li>If {@link #abort()} is not null, answer locally instead of forwarding: HTTP {@link
+ *       Abort#httpStatus()} with body {@link #ABORT_BODY}; for a gRPC request with {@link
+ *       Abort#grpcStatus()} {@code >= 0}, HTTP 200 with {@code grpc-status} set to it and {@code
+ *       grpc-message: fault filter abort}. Response flag {@code FI}, details {@link
+ *       #ABORT_DETAILS}.
  *   <li>If {@link #responseRateLimitKbps()} {@code >= 0}, pace the response body at that many
  *       KiB/s.
  *   <li>Call {@link #onStreamEnd()} once the stream ends, however it ends.
@@ -22,8 +22,10 @@ import weft.proxy.observe.Gauge;
 public final class FaultDecision {
   public static final String ABORT_BODY = "fault filter abort";
   public static final String ABORT_DETAILS = "fault_filter_abort";
+
   /** Envoy's response flag for an injected delay. */
   public static final String DELAY_FLAG = "DI";
+
   /** Envoy's response flag for an injected abort. */
   public static final String ABORT_FLAG = "FI";
 

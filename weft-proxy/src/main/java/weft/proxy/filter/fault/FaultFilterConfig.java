@@ -15,21 +15,21 @@ import weft.proxy.observe.Gauge;
 import weft.proxy.observe.StatsStore;
 
 /**
- * Envoy's HTTP fault injection filter config ({@code envoy.filters.http.fault}, api
- * {@code extensions.filters.http.fault.v3.HTTPFault}), compiled once and shared by every event
- * loop; {@link #decide} picks the faults for one request. Honoured: {@code delay} (fixed or
- * header), {@code abort} (HTTP, gRPC or header), {@code response_rate_limit} (fixed or header),
- * their percentages and the percentage headers, {@code headers} (all must match, Envoy's
- * {@code HeaderUtility::matchHeaders}), {@code max_active_faults} and
- * {@code disable_downstream_cluster_stats}. weft has no runtime layer, so the {@code *_runtime}
- * keys are accepted and their defaults (the configured values) apply, as in an Envoy without
- * runtime overrides. {@code upstream_cluster}, {@code downstream_nodes} and
- * {@code filter_metadata} are refused.
+ * Envoy's HTTP fault injection filter config ({@code envoy.filters.http.fault}, api {@code
+ * extensions.filters.http.fault.v3.HTTPFault}), compiled once and shared by every event loop;
+ * {@link #decide} picks the faults for one request. Honoured: {@code delay} (fixed or header),
+ * {@code abort} (HTTP, gRPC or header), {@code response_rate_limit} (fixed or header), their
+ * percentages and the percentage headers, {@code headers} (all must match, Envoy's {@code
+ * HeaderUtility::matchHeaders}), {@code max_active_faults} and {@code
+ * disable_downstream_cluster_stats}. weft has no runtime layer, so the {@code *_runtime} keys are
+ * accepted and their defaults (the configured values) apply, as in an Envoy without runtime
+ * overrides. {@code upstream_cluster}, {@code downstream_nodes} and {@code filter_metadata} are
+ * refused.
  *
- * <p>Stats, under {@code http.<stat_prefix>.fault.}: {@code delays_injected},
- * {@code aborts_injected}, {@code response_rl_injected}, {@code faults_overflow},
- * {@code active_faults} (gauge), and {@code <downstream-cluster>.delays_injected|aborts_injected}
- * per {@code x-envoy-downstream-service-cluster}.
+ * <p>Stats, under {@code http.<stat_prefix>.fault.}: {@code delays_injected}, {@code
+ * aborts_injected}, {@code response_rl_injected}, {@code faults_overflow}, {@code active_faults}
+ * (gauge), and {@code <downstream-cluster>.delays_injected|aborts_injected} per {@code
+ * x-envoy-downstream-service-cluster}.
  */
 public final class FaultFilterConfig {
   private sealed interface DelaySource {}
@@ -92,8 +92,8 @@ public final class FaultFilterConfig {
   }
 
   /**
-   * Compiles the filter config of the connection manager whose {@code stat_prefix} is
-   * {@code hcmStatPrefix}; problems are recorded at {@code path}.
+   * Compiles the filter config of the connection manager whose {@code stat_prefix} is {@code
+   * hcmStatPrefix}; problems are recorded at {@code path}.
    */
   public static FaultFilterConfig compile(
       HTTPFault fault,
@@ -152,13 +152,16 @@ public final class FaultFilterConfig {
     if (fault.hasAbort()) {
       ConfigPath ap = path.field("abort");
       FaultAbort a = fault.getAbort();
-      SupportedFields.check(a, ap, problems, "http_status", "grpc_status", "header_abort", "percentage");
+      SupportedFields.check(
+          a, ap, problems, "http_status", "grpc_status", "header_abort", "percentage");
       abort =
           switch (a.getErrorTypeCase()) {
             case HTTP_STATUS -> {
               int s = a.getHttpStatus();
               if (s < 200 || s >= 600) {
-                problems.add(ap.field("http_status"), "http_status " + s + " is out of range (expected: [200, 600))");
+                problems.add(
+                    ap.field("http_status"),
+                    "http_status " + s + " is out of range (expected: [200, 600))");
               }
               yield new FixedAbort(new FaultDecision.Abort(s, -1));
             }
@@ -181,7 +184,9 @@ public final class FaultFilterConfig {
         case FIXED_LIMIT -> {
           fixedRate = r.getFixedLimit().getLimitKbps();
           if (fixedRate < 1) {
-            problems.add(rp.field("fixed_limit").field("limit_kbps"), "limit_kbps " + fixedRate + " (expected: >= 1)");
+            problems.add(
+                rp.field("fixed_limit").field("limit_kbps"),
+                "limit_kbps " + fixedRate + " (expected: >= 1)");
           }
         }
         case HEADER_LIMIT -> fixedRate = null;
@@ -190,7 +195,10 @@ public final class FaultFilterConfig {
       }
       ratePercent = Percent.compile(r.getPercentage(), rp.field("percentage"), problems);
     }
-    long max = fault.hasMaxActiveFaults() ? Integer.toUnsignedLong(fault.getMaxActiveFaults().getValue()) : Long.MAX_VALUE;
+    long max =
+        fault.hasMaxActiveFaults()
+            ? Integer.toUnsignedLong(fault.getMaxActiveFaults().getValue())
+            : Long.MAX_VALUE;
     return new FaultFilterConfig(
         matchers,
         delay,
@@ -207,8 +215,8 @@ public final class FaultFilterConfig {
 
   /**
    * Picks the faults for one request from its headers, in Envoy's order (response rate limit,
-   * delay, then abort), counting stats and taking an active-fault slot when a fault applies.
-   * Called on the request's event loop; allocates only when a fault is injected.
+   * delay, then abort), counting stats and taking an active-fault slot when a fault applies. Called
+   * on the request's event loop; allocates only when a fault is injected.
    */
   public FaultDecision decide(HttpHeaders headers, RandomSource random) {
     if (matchers.length == 0) {
@@ -229,13 +237,17 @@ public final class FaultFilterConfig {
     boolean active = false;
     long rateKbps = -1;
     if (ratePercent != null && ratePercent(headers).enabled(random)) {
-      long kbps = fixedRateKbps != null ? fixedRateKbps : FaultHeaders.unsigned(headers.get(FaultHeaders.THROUGHPUT));
+      long kbps =
+          fixedRateKbps != null
+              ? fixedRateKbps
+              : FaultHeaders.unsigned(headers.get(FaultHeaders.THROUGHPUT));
       if (kbps > 0 && (active = tryActivate(active))) {
         rateLimitsInjected.inc();
         rateKbps = kbps;
       }
     }
-    String downstream = downstreamClusterStats ? headers.get(FaultHeaders.DOWNSTREAM_CLUSTER) : null;
+    String downstream =
+        downstreamClusterStats ? headers.get(FaultHeaders.DOWNSTREAM_CLUSTER) : null;
     long delayMillis = -1;
     if (delay != null && delayPercent(headers).enabled(random)) {
       long ms =
@@ -269,15 +281,21 @@ public final class FaultFilterConfig {
   }
 
   private Percent delayPercent(HttpHeaders headers) {
-    return delay instanceof HeaderDelay ? delayPercent.withHeader(headers, FaultHeaders.DELAY_PERCENTAGE) : delayPercent;
+    return delay instanceof HeaderDelay
+        ? delayPercent.withHeader(headers, FaultHeaders.DELAY_PERCENTAGE)
+        : delayPercent;
   }
 
   private Percent abortPercent(HttpHeaders headers) {
-    return abort instanceof HeaderAbort ? abortPercent.withHeader(headers, FaultHeaders.ABORT_PERCENTAGE) : abortPercent;
+    return abort instanceof HeaderAbort
+        ? abortPercent.withHeader(headers, FaultHeaders.ABORT_PERCENTAGE)
+        : abortPercent;
   }
 
   private Percent ratePercent(HttpHeaders headers) {
-    return fixedRateKbps == null ? ratePercent.withHeader(headers, FaultHeaders.THROUGHPUT_PERCENTAGE) : ratePercent;
+    return fixedRateKbps == null
+        ? ratePercent.withHeader(headers, FaultHeaders.THROUGHPUT_PERCENTAGE)
+        : ratePercent;
   }
 
   /** Envoy: an HTTP status in [200, 600) wins; otherwise a gRPC status answers HTTP 200. */

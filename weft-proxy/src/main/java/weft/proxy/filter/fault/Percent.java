@@ -8,8 +8,8 @@ import weft.proxy.config.ConfigProblems;
 import weft.proxy.config.SupportedFields;
 
 /**
- * A {@code FractionalPercent} and Envoy's runtime {@code featureEnabled} rule:
- * {@code random % denominator < numerator}. An unset percentage is 0%, as in Envoy.
+ * A {@code FractionalPercent} and Envoy's runtime {@code featureEnabled} rule: {@code random %
+ * denominator < numerator}. An unset percentage is 0%, as in Envoy.
  */
 record Percent(long numerator, long denominator) {
   static Percent compile(FractionalPercent p, ConfigPath path, ConfigProblems problems) {
@@ -20,7 +20,8 @@ record Percent(long numerator, long denominator) {
           case TEN_THOUSAND -> 10_000;
           case MILLION -> 1_000_000;
           case UNRECOGNIZED -> {
-            problems.unsupported(path.field("denominator"), "denominator " + p.getDenominatorValue());
+            problems.unsupported(
+                path.field("denominator"), "denominator " + p.getDenominatorValue());
             yield 100;
           }
         };
@@ -35,9 +36,9 @@ record Percent(long numerator, long denominator) {
   }
 
   /**
-   * Envoy's header percentage ({@code x-envoy-fault-*-percentage}): the header gives the
-   * numerator, capped by the configured one, over the configured denominator; an absent or
-   * malformed header leaves the configured percentage.
+   * Envoy's header percentage ({@code x-envoy-fault-*-percentage}): the header gives the numerator,
+   * capped by the configured one, over the configured denominator; an absent or malformed header
+   * leaves the configured percentage.
    */
   Percent withHeader(HttpHeaders headers, AsciiString header) {
     long n = FaultHeaders.unsigned(headers.get(header));

@@ -72,6 +72,7 @@ final class RbacRuleCompiler {
     };
   }
 
+  @SuppressWarnings("deprecation") // source_ip is deprecated but still Envoy config
   static RbacRule principal(Principal p, ConfigPath path, ConfigProblems problems) {
     SupportedFields.check(p, path, problems,
         "and_ids", "or_ids", "any", "authenticated", "source_ip", "direct_remote_ip", "remote_ip",

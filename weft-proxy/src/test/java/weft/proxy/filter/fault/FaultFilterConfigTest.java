@@ -35,14 +35,21 @@ class FaultFilterConfigTest {
     return FractionalPercent.newBuilder().setNumerator(n).setDenominator(d).build();
   }
 
-  private static final FractionalPercent ALL = percent(100, FractionalPercent.DenominatorType.HUNDRED);
+  private static final FractionalPercent ALL =
+      percent(100, FractionalPercent.DenominatorType.HUNDRED);
 
   /** The header-controlled config of fault_filter.rst's example. */
   private static HTTPFault headerControlled() {
     return HTTPFault.newBuilder()
         .setMaxActiveFaults(UInt32Value.of(100))
-        .setAbort(FaultAbort.newBuilder().setHeaderAbort(FaultAbort.HeaderAbort.getDefaultInstance()).setPercentage(ALL))
-        .setDelay(FaultDelay.newBuilder().setHeaderDelay(FaultDelay.HeaderDelay.getDefaultInstance()).setPercentage(ALL))
+        .setAbort(
+            FaultAbort.newBuilder()
+                .setHeaderAbort(FaultAbort.HeaderAbort.getDefaultInstance())
+                .setPercentage(ALL))
+        .setDelay(
+            FaultDelay.newBuilder()
+                .setHeaderDelay(FaultDelay.HeaderDelay.getDefaultInstance())
+                .setPercentage(ALL))
         .setResponseRateLimit(
             FaultRateLimit.newBuilder()
                 .setHeaderLimit(FaultRateLimit.HeaderLimit.getDefaultInstance())
@@ -51,7 +58,9 @@ class FaultFilterConfigTest {
   }
 
   private FaultFilterConfig compile(HTTPFault f) {
-    FaultFilterConfig c = FaultFilterConfig.compile(f, "ingress_http", stats, ConfigPath.of("typed_config"), problems);
+    FaultFilterConfig c =
+        FaultFilterConfig.compile(
+            f, "ingress_http", stats, ConfigPath.of("typed_config"), problems);
     assertThat(problems.list()).isEmpty();
     return c;
   }
@@ -143,8 +152,7 @@ class FaultFilterConfigTest {
 
   @Test
   void maxActiveFaultsOverflowsInsteadOfInjecting() {
-    HTTPFault f =
-        headerControlled().toBuilder().setMaxActiveFaults(UInt32Value.of(1)).build();
+    HTTPFault f = headerControlled().toBuilder().setMaxActiveFaults(UInt32Value.of(1)).build();
     FaultFilterConfig c = compile(f);
     HttpHeaders abort = headers("x-envoy-fault-abort-request", "503");
     FaultDecision first = c.decide(abort, NEVER_CALLED);
@@ -163,7 +171,10 @@ class FaultFilterConfigTest {
                 FaultDelay.newBuilder()
                     .setFixedDelay(Duration.newBuilder().setSeconds(2).setNanos(5_000_000))
                     .setPercentage(percent(2500, FractionalPercent.DenominatorType.TEN_THOUSAND)))
-            .setAbort(FaultAbort.newBuilder().setGrpcStatus(8).setPercentage(percent(50, FractionalPercent.DenominatorType.HUNDRED)))
+            .setAbort(
+                FaultAbort.newBuilder()
+                    .setGrpcStatus(8)
+                    .setPercentage(percent(50, FractionalPercent.DenominatorType.HUNDRED)))
             .build();
     FaultFilterConfig c = compile(f);
     // Draws: delay 2499 (< 2500: delayed), abort 149 (% 100 = 49 < 50: aborted).
@@ -180,7 +191,8 @@ class FaultFilterConfigTest {
   @Test
   void unsetPercentageMeansNoFault() {
     FaultFilterConfig c =
-        compile(HTTPFault.newBuilder().setAbort(FaultAbort.newBuilder().setHttpStatus(503)).build());
+        compile(
+            HTTPFault.newBuilder().setAbort(FaultAbort.newBuilder().setHttpStatus(503)).build());
     assertThat(c.decide(headers(), NEVER_CALLED).isNone()).isTrue();
   }
 
@@ -226,6 +238,7 @@ class FaultFilterConfigTest {
             "typed_config.upstream_cluster: field is not supported by weft",
             "typed_config.downstream_nodes: field is not supported by weft",
             "typed_config.delay: delay needs fixed_delay or header_delay",
-            "typed_config.abort.http_status: http_status 700 is out of range (expected: [200, 600))");
+            "typed_config.abort.http_status: http_status 700 is out of range (expected: [200,"
+                + " 600))");
   }
 }
