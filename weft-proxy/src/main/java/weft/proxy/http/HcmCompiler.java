@@ -102,7 +102,8 @@ public final class HcmCompiler {
     if (m.hasCommonHttpProtocolOptions()) {
       HttpProtocolOptions o = m.getCommonHttpProtocolOptions();
       ConfigPath p = path.field("common_http_protocol_options");
-      SupportedFields.check(o, p, problems, "idle_timeout", "max_headers_count");
+      SupportedFields.check(o, p, problems, "idle_timeout", "max_headers_count",
+          "headers_with_underscores_action");
       if (o.hasIdleTimeout()) {
         idle = duration(o.getIdleTimeout());
       }
@@ -112,9 +113,7 @@ public final class HcmCompiler {
     }
     var http1 = weft.proxy.http1.Http1DecoderConfig.compile(
         m.hasMaxRequestHeadersKb() ? m.getMaxRequestHeadersKb() : null,
-        m.hasCommonHttpProtocolOptions() && m.getCommonHttpProtocolOptions().hasMaxHeadersCount()
-            ? m.getCommonHttpProtocolOptions().getMaxHeadersCount() : null,
-        m.getHttpProtocolOptions(), path, problems);
+        m.getCommonHttpProtocolOptions(), m.getHttpProtocolOptions(), path, problems);
     int maxStreams = 0;
     int streamWindow = 0;
     int connWindow = 0;

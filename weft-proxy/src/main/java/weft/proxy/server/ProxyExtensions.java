@@ -100,7 +100,14 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
       if (p == null) {
         return null;
       }
-      TcpProxy tcp = TcpProxy.compile(p, path.field("typed_config"), problems, clusters::get, stats);
+      TcpProxy.SessionObserver observer = null;
+      if (p.getAccessLogCount() > 0) {
+        AccessLogger logger = AccessLogs.compile(p.getAccessLogList(),
+            path.field("typed_config").field("access_log"), problems, accessLogWriter);
+        observer = session -> logger.log(new TcpAccessLogRecord(session));
+      }
+      TcpProxy tcp = TcpProxy.compile(p, path.field("typed_config"), problems, clusters::get, stats,
+          observer);
       return tcp == null ? null : tcp::install;
     }
     if (f.getName().equals(NETWORK_RBAC) || type.endsWith("filters.network.rbac.v3.RBAC")) {
