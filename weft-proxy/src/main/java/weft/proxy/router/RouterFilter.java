@@ -221,7 +221,6 @@ final class RouterFilter implements HttpFilter, LbContext {
     }
     var breakers = target.cluster().circuitBreakers();
     if (!breakers.tryAcquireRequest()) {
-      target.cluster().stats().upstreamRqPendingOverflow().inc();
       cb.info().addResponseFlag("UO");
       finish();
       cb.sendLocalReply(503, LocalReplies.resetBeforeHeaders(UpstreamFailure.OVERFLOW, null, false),
@@ -262,7 +261,8 @@ final class RouterFilter implements HttpFilter, LbContext {
     cb.info().upstreamTransportFailureReason = detail;
     cb.sendLocalReply(503, LocalReplies.resetBeforeHeaders(failure,
         failure == UpstreamFailure.CONNECTION_FAILURE ? detail : null, retriesDone > 0),
-        null, LocalReplies.details(failure));
+        failure == UpstreamFailure.OVERFLOW ? h -> h.set("x-envoy-overloaded", "true") : null,
+        LocalReplies.details(failure));
   }
 
   /** A response arrived; true when it should be retried instead of forwarded. */
@@ -288,6 +288,9 @@ final class RouterFilter implements HttpFilter, LbContext {
           || retry.retriesOn(RetryPolicy.RetryOn.GATEWAY_ERROR)
           || retry.retriesOn(RetryPolicy.RetryOn.RESET);
     }
+    if (failure == UpstreamFailure.OVERFLOW) {
+      return false; // a local circuit-breaker answer, never retried (x-envoy-overloaded)
+    }
     if (failure != null) {
       return RetryConditions.onReset(retry, failure);
     }
@@ -297,8 +300,7 @@ final class RouterFilter implements HttpFilter, LbContext {
   private boolean scheduleRetry() {
     var breakers = target.cluster().circuitBreakers();
     if (!breakers.tryAcquireRetry()) {
-      target.cluster().stats().upstreamRqRetryOverflow().inc();
-      return false;
+      return false; // counted as upstream_rq_retry_overflow by the breaker
     }
     retriesDone++;
     target.cluster().stats().upstreamRqRetry().inc();

@@ -166,7 +166,7 @@ final class UpstreamAttempt implements UpstreamListener {
     end(false);
     if (failure == UpstreamFailure.CONNECTION_FAILURE) {
       r.target.cluster().reportConnectFailure(host);
-    } else {
+    } else if (failure != UpstreamFailure.OVERFLOW) {
       r.target.cluster().reportReset(host);
     }
     r.attemptFailed(this, failure, detail, false);

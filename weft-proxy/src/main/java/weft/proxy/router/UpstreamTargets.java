@@ -49,6 +49,33 @@ public final class UpstreamTargets {
     var stats = c.stats();
     return new ConnectionEvents() {
       @Override
+      public boolean tryAcquireConnection() {
+        // a refusal is counted as upstream_cx_overflow by the breaker
+        return c.circuitBreakers().tryAcquireConnection();
+      }
+
+      @Override
+      public void releaseConnection() {
+        c.circuitBreakers().releaseConnection();
+      }
+
+      @Override
+      public boolean tryAcquirePending() {
+        if (c.circuitBreakers().tryAcquirePendingRequest()) {
+          stats.upstreamRqPendingTotal().inc();
+          stats.upstreamRqPendingActive().inc();
+          return true;
+        }
+        return false; // counted as upstream_rq_pending_overflow by the breaker
+      }
+
+      @Override
+      public void releasePending() {
+        c.circuitBreakers().releasePendingRequest();
+        stats.upstreamRqPendingActive().dec();
+      }
+
+      @Override
       public void connecting() {
         stats.upstreamCxTotal().inc();
       }

@@ -44,6 +44,15 @@ final class Http1Pool implements HostPool {
         return () -> {};
       }
     }
+    if (!events.tryAcquirePending()) {
+      listener.onFailure(UpstreamFailure.OVERFLOW, "pending requests overflow");
+      return () -> {};
+    }
+    if (!events.tryAcquireConnection()) {
+      events.releasePending();
+      listener.onFailure(UpstreamFailure.OVERFLOW, "connections overflow");
+      return () -> {};
+    }
     boolean[] cancelled = new boolean[1];
     ChannelFuture f = bootstrap.handler(new ChannelInitializer<Channel>() {
       @Override
@@ -58,14 +67,17 @@ final class Http1Pool implements HostPool {
     }).connect(address);
     events.connecting();
     f.addListener((ChannelFuture cf) -> {
+      events.releasePending();
       if (!cf.isSuccess()) {
         events.connectFailed();
+        events.releaseConnection();
         if (!cancelled[0]) {
           listener.onFailure(UpstreamFailure.CONNECTION_FAILURE, describe(cf.cause()));
         }
         return;
       }
       events.connected(cf.channel());
+      cf.channel().closeFuture().addListener(x -> events.releaseConnection());
       if (cancelled[0] || closed) {
         cf.channel().close();
         return;

@@ -71,6 +71,10 @@ final class Http2Pool implements HostPool {
         return start(c, listener);
       }
     }
+    if (!events.tryAcquireConnection()) {
+      listener.onFailure(UpstreamFailure.OVERFLOW, "connections overflow");
+      return () -> {};
+    }
     Conn c = connect();
     return start(c, listener);
   }
@@ -80,8 +84,16 @@ final class Http2Pool implements HostPool {
       open(c, listener);
       return () -> {};
     }
+    if (!events.tryAcquirePending()) {
+      listener.onFailure(UpstreamFailure.OVERFLOW, "pending requests overflow");
+      return () -> {};
+    }
     c.waiting.add(listener);
-    return () -> c.waiting.remove(listener);
+    return () -> {
+      if (c.waiting.remove(listener)) {
+        events.releasePending();
+      }
+    };
   }
 
   private Conn connect() {
@@ -103,6 +115,7 @@ final class Http2Pool implements HostPool {
     f.addListener((ChannelFuture cf) -> {
       if (!cf.isSuccess()) {
         events.connectFailed();
+        events.releaseConnection();
         conns.remove(c);
         failAll(c, UpstreamFailure.CONNECTION_FAILURE, Http1Pool.describe(cf.cause()));
         return;
@@ -110,7 +123,10 @@ final class Http2Pool implements HostPool {
       events.connected(cf.channel());
       c.channel = cf.channel();
       c.codec = cf.channel().pipeline().get(Http2FrameCodec.class);
-      c.channel.closeFuture().addListener(x -> conns.remove(c));
+      c.channel.closeFuture().addListener(x -> {
+        conns.remove(c);
+        events.releaseConnection();
+      });
       if (closed) {
         c.channel.close();
         return;
@@ -120,6 +136,7 @@ final class Http2Pool implements HostPool {
         List<UpstreamListener> w = new ArrayList<>(c.waiting);
         c.waiting.clear();
         for (UpstreamListener l : w) {
+          events.releasePending();
           open(c, l);
         }
       }, cause -> {
@@ -130,10 +147,11 @@ final class Http2Pool implements HostPool {
     return c;
   }
 
-  private static void failAll(Conn c, UpstreamFailure failure, String detail) {
+  private void failAll(Conn c, UpstreamFailure failure, String detail) {
     List<UpstreamListener> w = new ArrayList<>(c.waiting);
     c.waiting.clear();
     for (UpstreamListener l : w) {
+      events.releasePending();
       l.onFailure(failure, detail);
     }
   }

@@ -21,14 +21,21 @@ final class ProxyFixture implements AutoCloseable {
    */
   ProxyFixture(String routes, String filters, String hcmExtra, java.util.Map<String, Integer> clusters)
       throws Exception {
+    this(routes, filters, hcmExtra, clusters, "");
+  }
+
+  /** As above; {@code clusterExtra} is one YAML line (flow style) added to every cluster. */
+  ProxyFixture(String routes, String filters, String hcmExtra, java.util.Map<String, Integer> clusters,
+      String clusterExtra) throws Exception {
     StringBuilder cl = new StringBuilder();
     clusters.forEach((name, port) -> cl.append("""
           - name: %s
+            %s
             connect_timeout: 1s
             load_assignment:
               cluster_name: %s
               endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}}]}]
-        """.formatted(name, name, port)));
+        """.formatted(name, clusterExtra.isEmpty() ? "type: STATIC" : clusterExtra, name, port)));
     String yaml = """
         static_resources:
           listeners:

@@ -113,6 +113,33 @@ class RouterBehaviourTest {
   }
 
   @Test
+  void answers503OverloadedWhenTheRequestCircuitBreakerIsFull() throws Exception {
+    java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+    main.handler = req -> {
+      first.countDown();
+      return TestBackend.HANG;
+    };
+    try (ProxyFixture p = new ProxyFixture("""
+                      - match: {prefix: "/"}
+                        route: {cluster: main}
+        """, "", "", Map.of("main", main.port()),
+        "circuit_breakers: {thresholds: [{max_requests: 1}]}")) {
+      var hanging = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          RawHttp.exchange(p.port(), "GET /1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        } catch (Exception e) {
+          // closed when the proxy shuts down
+        }
+      });
+      assertThat(first.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      String r = RawHttp.exchange(p.port(), "GET /2 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+      assertThat(r).startsWith("HTTP/1.1 503").contains("x-envoy-overloaded: true");
+      assertThat(p.counter("cluster.main.upstream_rq_pending_overflow")).isEqualTo(1);
+      hanging.cancel(true);
+    }
+  }
+
+  @Test
   void answersDirectResponsesAndRedirectsLocally() throws Exception {
     try (ProxyFixture p = proxy("""
                       - match: {path: "/direct"}
