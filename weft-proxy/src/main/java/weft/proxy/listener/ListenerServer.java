@@ -76,7 +76,12 @@ public final class ListenerServer {
             accept(ch);
           }
         });
-    serverChannel = b.bind(cfg.address()).sync().channel();
+    io.netty.channel.ChannelFuture f = b.bind(cfg.address()).await();
+    if (!f.isSuccess()) {
+      throw new IllegalStateException("listener '" + cfg.name() + "': cannot bind " + cfg.address()
+          + ": " + f.cause().getMessage(), f.cause());
+    }
+    serverChannel = f.channel();
     InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
     LOG.info("listener '{}' on {}", cfg.name(), bound);
     return bound;
