@@ -19,7 +19,8 @@ import weft.proxy.observe.StatsStore;
  *
  * <p>Honoured: {@code stat_prefix}, {@code cluster}, {@code weighted_clusters} (a random weighted
  * pick per connection), {@code idle_timeout} (default 1 h; 0 disables; counts bytes in both
- * directions) and {@code max_connect_attempts} (default 1; each attempt picks a host again).
+ * directions), {@code max_downstream_connection_duration} (unset or 0: unlimited) and
+ * {@code max_connect_attempts} (default 1; each attempt picks a host again).
  * {@code access_log} is accepted only when the caller compiles it and passes a
  * {@link SessionObserver}, which gets a {@link TcpSession} for each finished connection.
  */
@@ -43,6 +44,7 @@ public final class TcpProxy {
   private final String[] clusters;
   private final int[] cumulativeWeights;
   private final long idleTimeoutMillis;
+  private final long maxDurationMillis;
   private final int maxConnectAttempts;
   private final ClusterLookup lookup;
   private final TcpProxyStats stats;
@@ -50,7 +52,7 @@ public final class TcpProxy {
   private final SessionObserver observer;
 
   private TcpProxy(String statPrefix, String[] clusters, int[] cumulativeWeights, long idleTimeoutMillis,
-      int maxConnectAttempts, ClusterLookup lookup, TcpProxyStats stats, StatsStore store,
+      long maxDurationMillis, int maxConnectAttempts, ClusterLookup lookup, TcpProxyStats stats, StatsStore store,
       SessionObserver observer) {
     this.store = store;
     this.observer = observer;
@@ -58,6 +60,7 @@ public final class TcpProxy {
     this.clusters = clusters;
     this.cumulativeWeights = cumulativeWeights;
     this.idleTimeoutMillis = idleTimeoutMillis;
+    this.maxDurationMillis = maxDurationMillis;
     this.maxConnectAttempts = maxConnectAttempts;
     this.lookup = lookup;
     this.stats = stats;
@@ -80,10 +83,12 @@ public final class TcpProxy {
     int before = problems.list().size();
     if (observer == null) {
       SupportedFields.check(p, path, problems,
-          "stat_prefix", "cluster", "weighted_clusters", "idle_timeout", "max_connect_attempts");
+          "stat_prefix", "cluster", "weighted_clusters", "idle_timeout", "max_connect_attempts",
+          "max_downstream_connection_duration");
     } else {
       SupportedFields.check(p, path, problems,
-          "stat_prefix", "cluster", "weighted_clusters", "idle_timeout", "max_connect_attempts", "access_log");
+          "stat_prefix", "cluster", "weighted_clusters", "idle_timeout", "max_connect_attempts",
+          "max_downstream_connection_duration", "access_log");
     }
     if (p.getStatPrefix().isEmpty()) {
       problems.add(path.field("stat_prefix"), "must not be empty");
@@ -136,6 +141,14 @@ public final class TcpProxy {
       }
       idle = d.getSeconds() * 1000 + d.getNanos() / 1_000_000;
     }
+    long maxDuration = 0;
+    if (p.hasMaxDownstreamConnectionDuration()) {
+      Duration d = p.getMaxDownstreamConnectionDuration();
+      if (d.getSeconds() < 0 || d.getNanos() < 0) {
+        problems.add(path.field("max_downstream_connection_duration"), "must not be negative");
+      }
+      maxDuration = d.getSeconds() * 1000 + d.getNanos() / 1_000_000;
+    }
     int attempts = 1;
     if (p.hasMaxConnectAttempts()) {
       attempts = p.getMaxConnectAttempts().getValue();
@@ -146,7 +159,7 @@ public final class TcpProxy {
     if (problems.list().size() > before) {
       return null;
     }
-    return new TcpProxy(p.getStatPrefix(), names, cumulative, idle, attempts, clusters,
+    return new TcpProxy(p.getStatPrefix(), names, cumulative, idle, maxDuration, attempts, clusters,
         TcpProxyStats.create(stats, p.getStatPrefix()), stats, observer);
   }
 
@@ -183,6 +196,11 @@ public final class TcpProxy {
 
   long idleTimeoutMillis() {
     return idleTimeoutMillis;
+  }
+
+  /** {@code max_downstream_connection_duration} in ms; 0: unlimited. */
+  long maxDurationMillis() {
+    return maxDurationMillis;
   }
 
   int maxConnectAttempts() {

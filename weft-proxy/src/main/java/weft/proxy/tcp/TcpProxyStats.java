@@ -16,6 +16,7 @@ record TcpProxyStats(
     Counter downstreamFlowControlPausedReadingTotal,
     Counter downstreamFlowControlResumedReadingTotal,
     Counter idleTimeout,
+    Counter maxDownstreamConnectionDuration,
     Counter upstreamFlushTotal,
     Gauge upstreamFlushActive) {
 
@@ -29,6 +30,7 @@ record TcpProxyStats(
         store.counter(p + "downstream_flow_control_paused_reading_total"),
         store.counter(p + "downstream_flow_control_resumed_reading_total"),
         store.counter(p + "idle_timeout"),
+        store.counter(p + "max_downstream_connection_duration"),
         store.counter(p + "upstream_flush_total"),
         store.gauge(p + "upstream_flush_active"));
   }

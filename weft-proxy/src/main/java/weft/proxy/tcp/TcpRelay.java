@@ -33,7 +33,8 @@ import weft.proxy.cluster.UpstreamTransport;
  * reading while the other is unwritable (backpressure). A half-close (FIN) is passed on as a
  * shutdown of the other side's output when that side is plaintext; over TLS it closes that side
  * after flushing. The connection closes when both directions are done, either side closes (after
- * flushing what is queued for the other), or nothing moves for the idle timeout.
+ * flushing what is queued for the other), nothing moves for the idle timeout, or the maximum
+ * connection duration passes.
  *
  * <p>All state is confined to the downstream connection's event loop; the upstream channel is
  * registered on the same loop.
@@ -55,6 +56,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
   private boolean upstreamNeedsFlush;
   private long lastActivityNanos;
   private Future<?> idleTimer;
+  private Future<?> durationTimer;
   // for the session record (access logs)
   private long startEpochMillis;
   private long startNanos;
@@ -105,6 +107,9 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     lastActivityNanos = System.nanoTime();
     if (config.idleTimeoutMillis() > 0) {
       idleTimer = ctx.executor().schedule(this::checkIdle, config.idleTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+    if (config.maxDurationMillis() > 0) {
+      durationTimer = ctx.executor().schedule(this::durationReached, config.maxDurationMillis(), TimeUnit.MILLISECONDS);
     }
     connect();
   }
@@ -364,10 +369,27 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     }
   }
 
+  private void durationReached() {
+    if (closing) {
+      return;
+    }
+    stats.maxDownstreamConnectionDuration().inc();
+    responseFlags = "DT";
+    if (upstream != null) {
+      upstream.close();
+    }
+    closeDownstream();
+  }
+
+  /** Stops both timers (idle and max duration). */
   private void cancelIdle() {
     if (idleTimer != null) {
       idleTimer.cancel(false);
       idleTimer = null;
+    }
+    if (durationTimer != null) {
+      durationTimer.cancel(false);
+      durationTimer = null;
     }
   }
 

@@ -26,11 +26,14 @@ import weft.proxy.config.SupportedFields;
 public final class DownstreamTls {
   private final SslContext context;
   private final boolean requireClientCertificate;
+  private final boolean verifiesClients;
   private final List<String> alpn;
 
-  private DownstreamTls(SslContext context, boolean requireClientCertificate, List<String> alpn) {
+  private DownstreamTls(SslContext context, boolean requireClientCertificate, boolean verifiesClients,
+      List<String> alpn) {
     this.context = context;
     this.requireClientCertificate = requireClientCertificate;
+    this.verifiesClients = verifiesClients;
     this.alpn = alpn;
   }
 
@@ -73,7 +76,7 @@ public final class DownstreamTls {
       } else {
         b.clientAuth(ClientAuth.NONE);
       }
-      return new DownstreamTls(b.build(), require, common.alpn());
+      return new DownstreamTls(b.build(), require, !common.trustedCas().isEmpty(), common.alpn());
     } catch (SSLException | GeneralSecurityException | IllegalArgumentException e) {
       problems.add(path, "cannot build the TLS context: " + e.getMessage());
       return null;
@@ -91,6 +94,14 @@ public final class DownstreamTls {
 
   public boolean requiresClientCertificate() {
     return requireClientCertificate;
+  }
+
+  /**
+   * Whether client certificates are requested and verified (a trusted CA is configured): only then
+   * is {@link PeerIdentity} a client identity that RBAC may trust.
+   */
+  public boolean verifiesClients() {
+    return verifiesClients;
   }
 
   /** The ALPN protocols offered, in preference order; empty when ALPN is not negotiated. */

@@ -26,12 +26,16 @@ import weft.proxy.config.SupportedFields;
  */
 public final class UpstreamTls implements UpstreamTransport {
   private final SslContext context;
+  private final CommonTls common;
   private final String sni;
+  private final boolean verifiesServer;
   private final List<String> alpn;
 
-  private UpstreamTls(SslContext context, String sni, List<String> alpn) {
+  private UpstreamTls(SslContext context, CommonTls common, String sni, boolean verifiesServer, List<String> alpn) {
     this.context = context;
+    this.common = common;
     this.sni = sni;
+    this.verifiesServer = verifiesServer;
     this.alpn = alpn;
   }
 
@@ -55,16 +59,39 @@ public final class UpstreamTls implements UpstreamTransport {
       return null;
     }
     try {
-      SslContextBuilder b = common.configure(SslContextBuilder.forClient())
-          .endpointIdentificationAlgorithm(null)
-          .trustManager(common.trustManager());
-      if (common.key() != null) {
-        b.keyManager(common.key(), common.chain());
-      }
-      return new UpstreamTls(b.build(), c.getSni(), common.alpn());
+      return new UpstreamTls(build(common), common, c.getSni(), !common.trustedCas().isEmpty(), common.alpn());
     } catch (SSLException | GeneralSecurityException | IllegalArgumentException e) {
       problems.add(path, "cannot build the TLS context: " + e.getMessage());
       return null;
+    }
+  }
+
+  private static SslContext build(CommonTls common) throws SSLException, GeneralSecurityException {
+    SslContextBuilder b = common.configure(SslContextBuilder.forClient())
+        .endpointIdentificationAlgorithm(null)
+        .trustManager(common.trustManager());
+    if (common.key() != null) {
+      b.keyManager(common.key(), common.chain());
+    }
+    return b.build();
+  }
+
+  /**
+   * This context with the ALPN list replaced, as Envoy's connection pools override it (e.g.
+   * {@code h2} for an HTTP/2 cluster, which RFC 9113 §3.2 requires over TLS). Call when compiling
+   * the cluster, not per connection: it builds a new SslContext.
+   */
+  public UpstreamTls withApplicationProtocols(List<String> protocols) {
+    if (protocols.equals(alpn)) {
+      return this;
+    }
+    CommonTls c = new CommonTls(common.key(), common.chain(), common.trustedCas(), common.sans(),
+        common.hasValidationContext(), List.copyOf(protocols), common.protocols(), common.ciphers(), common.curves());
+    try {
+      return new UpstreamTls(build(c), c, sni, verifiesServer, c.alpn());
+    } catch (SSLException | GeneralSecurityException e) {
+      // the same settings built a context at compile time; only the ALPN list differs
+      throw new IllegalStateException("cannot rebuild the upstream TLS context with ALPN " + protocols, e);
     }
   }
 
@@ -88,6 +115,11 @@ public final class UpstreamTls implements UpstreamTransport {
 
   public SslContext sslContext() {
     return context;
+  }
+
+  /** Whether the server certificate is verified (a trusted CA is configured); else any is accepted. */
+  public boolean verifiesServer() {
+    return verifiesServer;
   }
 
   /** The configured SNI, or "" when none is sent. */

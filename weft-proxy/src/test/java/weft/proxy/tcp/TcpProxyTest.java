@@ -124,6 +124,12 @@ class TcpProxyTest {
 
   /** Builds the clusters, a tcp_proxy over them and a listener running it; returns its port. */
   int proxy(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy config, Cluster... cs) {
+    return proxy(null, config, cs);
+  }
+
+  /** As above, terminating TLS first when {@code tls} is not null (the double-proxy backend). */
+  int proxy(DownstreamTls tls, io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy config,
+      Cluster... cs) {
     ConfigProblems problems = new ConfigProblems();
     clusters = ClusterManager.create(List.of(cs), ConfigPath.of("clusters"), problems,
         ClusterContext.of(group, stats, UpstreamTls.transports(dir)));
@@ -134,6 +140,9 @@ class TcpProxyTest {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (tls != null) {
+              ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+            }
             tcp.install(ch);
           }
         }).bind("127.0.0.1", 0).syncUninterruptibly().channel();
@@ -241,6 +250,19 @@ class TcpProxyTest {
   }
 
   @Test
+  void aBusyConnectionIsStillClosedAtTheMaximumDuration() throws Exception {
+    int port = proxy(tcp("backend").setMaxDownstreamConnectionDuration(
+        com.google.protobuf.Duration.newBuilder().setNanos(300_000_000)).build(), cluster("backend", echo(ch -> { })));
+    try (Socket s = client(port)) {
+      s.getOutputStream().write("a".getBytes(StandardCharsets.UTF_8));
+      assertThat(s.getInputStream().read()).isEqualTo('a');
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+    assertThat(stats.counter("tcp.ingress.max_downstream_connection_duration").value()).isEqualTo(1);
+    assertThat(sessions.poll(10, TimeUnit.SECONDS).responseFlags()).isEqualTo("DT");
+  }
+
+  @Test
   void tlsPassesThroughUntouchedWithItsSni() throws Exception {
     TestPki pki = TestPki.create(dir);
     TestPki.Issued backend = pki.issue("backend", TestPki.KeyType.EC_P256, "dns:domain3.example.com");
@@ -306,6 +328,47 @@ class TcpProxyTest {
     assertThat(client.cert()).isNotNull();
     // the proxy refused the backend's certificate: the backend saw a handshake that did not complete
     assertThat(backendHandshake.get(10, TimeUnit.SECONDS)).isFalse();
+  }
+
+  @Test
+  void terminatesMutualTlsThenRelaysPlaintextToTheBackend() throws Exception {
+    TestPki pki = TestPki.create(dir);
+    TestPki.Issued server = pki.issue("server", TestPki.KeyType.EC_P256, "dns:proxy-postgres-backend.example.com");
+    TestPki.Issued frontend = pki.issue("frontend", TestPki.KeyType.EC_P256, "dns:proxy-postgres-frontend.example.com");
+    ConfigProblems problems = new ConfigProblems();
+    DownstreamTls tls = DownstreamTls.compile(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
+        .newBuilder().setRequireClientCertificate(com.google.protobuf.BoolValue.of(true))
+        .setCommonTlsContext(CommonTlsContext.newBuilder()
+            .addTlsCertificates(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate.newBuilder()
+                .setCertificateChain(DataSource.newBuilder().setFilename("server.crt.pem"))
+                .setPrivateKey(DataSource.newBuilder().setFilename("server.key.pem")))
+            .setValidationContext(CertificateValidationContext.newBuilder()
+                .setTrustedCa(DataSource.newBuilder().setFilename("ca.crt.pem"))
+                .addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder().setSanType(SubjectAltNameMatcher.SanType.DNS)
+                    .setMatcher(StringMatcher.newBuilder().setExact("proxy-postgres-frontend.example.com"))))).build(),
+        ConfigPath.of("tls"), problems, dir);
+    assertThat(problems.list()).isEmpty();
+    int port = proxy(tls, tcp("backend").build(), cluster("backend", echo(ch -> { })));
+    var clientCtx = SslContextBuilder.forClient().keyManager(frontend.key(), frontend.cert())
+        .trustManager(pki.caCert()).endpointIdentificationAlgorithm(null).build();
+    CompletableFuture<String> reply = new CompletableFuture<>();
+    Channel ch = new io.netty.bootstrap.Bootstrap().group(group).channel(io.netty.channel.socket.nio.NioSocketChannel.class)
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel c) {
+            c.pipeline().addLast(clientCtx.newHandler(c.alloc()), new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                io.netty.buffer.ByteBuf b = (io.netty.buffer.ByteBuf) msg;
+                reply.complete(b.toString(StandardCharsets.UTF_8));
+                b.release();
+              }
+            });
+          }
+        }).connect("127.0.0.1", port).syncUninterruptibly().channel();
+    ch.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("SELECT 1", StandardCharsets.UTF_8));
+    assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo("SELECT 1");
+    ch.close().syncUninterruptibly();
   }
 
   @Test

@@ -120,6 +120,21 @@ class TlsConfigTest {
   }
 
   @Test
+  void ecdhCurvesNeedBoringSsl() {
+    List<String> problems = downstreamProblems(DownstreamTlsContext.newBuilder().setCommonTlsContext(common()
+        .setTlsParams(TlsParameters.newBuilder().addEcdhCurves("X25519").addEcdhCurves("P-256"))).build());
+    if (TlsProvider.PROVIDER == io.netty.handler.ssl.SslProvider.OPENSSL) {
+      assertThat(problems).isEmpty();
+      assertThat(downstreamProblems(DownstreamTlsContext.newBuilder().setCommonTlsContext(common()
+          .setTlsParams(TlsParameters.newBuilder().addEcdhCurves("P-999"))).build()))
+          .singleElement().asString().startsWith("tls: cannot build the TLS context");
+    } else {
+      assertThat(problems).containsExactly("tls.common_tls_context.tls_params.ecdh_curves: is supported only with "
+          + "the OpenSSL (BoringSSL) provider, which is unavailable here");
+    }
+  }
+
+  @Test
   void acceptsInlinePemAndLegacyPkcs1AndSec1Keys() throws Exception {
     for (TestPki.KeyType type : TestPki.KeyType.values()) {
       TestPki.Issued i = pki.issue("legacy-" + type, type, "dns:x.example.com");

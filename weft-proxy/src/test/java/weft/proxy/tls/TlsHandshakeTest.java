@@ -85,6 +85,7 @@ class TlsHandshakeTest {
     ConfigProblems problems = new ConfigProblems();
     DownstreamTls tls = DownstreamTls.compile(c, ConfigPath.of("tls"), problems, dir);
     assertThat(problems.list()).isEmpty();
+    assertThat(tls.verifiesClients()).isEqualTo(c.getCommonTlsContext().getValidationContext().hasTrustedCa());
     return tls;
   }
 
@@ -92,6 +93,7 @@ class TlsHandshakeTest {
     ConfigProblems problems = new ConfigProblems();
     UpstreamTls tls = UpstreamTls.compile(c, ConfigPath.of("tls"), problems, dir);
     assertThat(problems.list()).isEmpty();
+    assertThat(tls.verifiesServer()).isEqualTo(c.getCommonTlsContext().getValidationContext().hasTrustedCa());
     return tls;
   }
 
@@ -251,6 +253,21 @@ class TlsHandshakeTest {
     assertThat(client.ssl.applicationProtocol()).isEqualTo("h2");
     peers.side().handshake.join();
     assertThat(peers.side().alpn).isEqualTo("h2");
+  }
+
+  @Test
+  void aConnectionPoolCanOverrideTheUpstreamAlpnList() {
+    int port = serve(downstream(DownstreamTlsContext.newBuilder().setCommonTlsContext(
+        CommonTlsContext.newBuilder().addTlsCertificates(cert(backend)).addAlpnProtocols("h2")
+            .addAlpnProtocols("http/1.1")).build()));
+    UpstreamTls plain = upstream(UpstreamTlsContext.getDefaultInstance());
+    UpstreamTls h2 = plain.withApplicationProtocols(List.of("h2"));
+    assertThat(h2.alpnProtocols()).containsExactly("h2");
+    assertThat(plain.alpnProtocols()).isEmpty();
+    TlsPeers.Client client = connect(h2, port);
+
+    assertThat(client.handshake()).isTrue();
+    assertThat(client.ssl.applicationProtocol()).isEqualTo("h2");
   }
 
   @Test
