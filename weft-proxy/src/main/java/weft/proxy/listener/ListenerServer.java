@@ -23,6 +23,10 @@ import weft.proxy.server.Transport;
 public final class ListenerServer {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerServer.class);
 
+  /** Set on a connection whose transport socket verified the client certificate. */
+  public static final io.netty.util.AttributeKey<Boolean> PEER_VERIFIED =
+      io.netty.util.AttributeKey.valueOf(ListenerServer.class, "peerVerified");
+
   private final ListenerConfig cfg;
   private final ListenerStats stats;
   private final AtomicLong active = new AtomicLong();
@@ -133,6 +137,7 @@ public final class ListenerServer {
     ChannelPipeline p = ch.pipeline();
     if (chain.transport() != null) {
       p.addLast("tls", chain.transport().newHandler(ch.alloc()));
+      ch.attr(PEER_VERIFIED).set(chain.transport().verifiesPeer());
     }
     for (NetworkFilterFactory f : chain.filters()) {
       f.install(ch);
