@@ -64,8 +64,13 @@ final class YamlTrees {
           case START_OBJECT -> object();
           case START_ARRAY -> array();
           case VALUE_STRING -> F.textNode(parser.getText());
-          case VALUE_NUMBER_INT -> F.numberNode(parser.getBigIntegerValue());
-          case VALUE_NUMBER_FLOAT -> F.numberNode(parser.getDecimalValue());
+          case VALUE_NUMBER_INT ->
+              switch (parser.getNumberType()) {
+                case INT -> F.numberNode(parser.getIntValue());
+                case LONG -> F.numberNode(parser.getLongValue());
+                default -> F.numberNode(parser.getBigIntegerValue());
+              };
+          case VALUE_NUMBER_FLOAT -> F.numberNode(parser.getDoubleValue());
           case VALUE_TRUE -> F.booleanNode(true);
           case VALUE_FALSE -> F.booleanNode(false);
           case VALUE_NULL -> F.nullNode();

@@ -2,7 +2,9 @@ package weft.controlplane.xds;
 
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -12,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +50,14 @@ public final class XdsServer implements AutoCloseable {
   private ProxySnapshot defaultSnapshot = ProxySnapshot.empty();
   private long version;
 
-  private XdsServer(InetSocketAddress address, ProxyStatusRegistry statuses) {
+  private XdsServer(InetSocketAddress address, ProxyStatusRegistry statuses, long initialVersion) {
     this.statuses = statuses;
+    this.version = initialVersion;
     StatusCallbacks callbacks = new StatusCallbacks(statuses, this::nodeSeen, this::nodeClosed);
-    V3DiscoveryServer xds = new V3DiscoveryServer(callbacks, cache);
+    // resources shared between proxies' snapshots (one service's cluster seen by every client) are
+    // serialized once, not once per proxy: the cache is keyed by instance (weak keys)
+    V3DiscoveryServer xds = new V3DiscoveryServer(List.of(callbacks), cache,
+        new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
     FirstNodeInterceptor firstNode = new FirstNodeInterceptor();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     for (BindableService service :
@@ -71,7 +78,16 @@ public final class XdsServer implements AutoCloseable {
   /** Starts serving on {@code address} (port 0 picks a free port: see {@link #port()}). */
   public static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses)
       throws IOException {
-    XdsServer s = new XdsServer(address, statuses);
+    // Versions must also grow across restarts: a proxy reconnecting with version_info "7" to a
+    // restarted server whose counter is back at 7 (for other content) would be told nothing. Start
+    // from the wall clock in microseconds, which a counter bumped per publish does not catch up with.
+    return start(address, statuses, System.currentTimeMillis() * 1000);
+  }
+
+  /** As {@link #start(InetSocketAddress, ProxyStatusRegistry)}, counting from a given version. */
+  static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses,
+      long initialVersion) throws IOException {
+    XdsServer s = new XdsServer(address, statuses, initialVersion);
     s.server.start();
     log.info("xds server listening on {}", s.server.getListenSockets());
     return s;
@@ -86,7 +102,18 @@ public final class XdsServer implements AutoCloseable {
     return statuses;
   }
 
-  /** The version of the last publish that changed something (0 before any). */
+  /**
+   * What the node is being served now: its published snapshot, or the default one if it connected
+   * without one; empty for a node neither published nor connected.
+   */
+  public Optional<ProxySnapshot> servedTo(String nodeId) {
+    synchronized (lock) {
+      Published p = published.get(nodeId);
+      return p == null ? Optional.empty() : Optional.of(p.content);
+    }
+  }
+
+  /** The version of the last publish that changed something (the initial version before any). */
   public long version() {
     synchronized (lock) {
       return version;
@@ -152,12 +179,12 @@ public final class XdsServer implements AutoCloseable {
     synchronized (lock) {
       if (!published.containsKey(node)) {
         ProxySnapshot content = desired.getOrDefault(node, defaultSnapshot);
-        // a first snapshot for a node is not a change of config: it takes the current version
-        long v = Math.max(version, 1);
-        if (version == 0) {
-          version = 1;
+        // a first snapshot for a node is not a change of config: it takes the current version,
+        // unless nothing was ever published (the initial version belongs to no content)
+        if (published.isEmpty() && desired.isEmpty()) {
+          version++;
         }
-        apply(node, content, v);
+        apply(node, content, version);
       }
     }
   }

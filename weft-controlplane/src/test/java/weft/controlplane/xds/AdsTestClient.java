@@ -35,6 +35,11 @@ final class AdsTestClient implements AutoCloseable {
     sotw.onNext(request.setNode(node).build());
   }
 
+  /** Like Envoy's set_node_on_first_message_only: no node after the stream's first request. */
+  void sotwWithoutNode(DiscoveryRequest.Builder request) {
+    sotw.onNext(request.build());
+  }
+
   void delta(DeltaDiscoveryRequest.Builder request) {
     if (delta == null) {
       delta = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(collector());

@@ -30,7 +30,8 @@ class XdsServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = XdsServer.start(new InetSocketAddress("127.0.0.1", 0), new ProxyStatusRegistry());
+    // counting from 0 keeps the expected versions readable
+    server = XdsServer.start(new InetSocketAddress("127.0.0.1", 0), new ProxyStatusRegistry(), 0);
   }
 
   @AfterEach
@@ -79,6 +80,7 @@ class XdsServerTest {
           .extracting(ProxyStatus.Nack::typeUrl, ProxyStatus.Nack::version, ProxyStatus.Nack::message)
           .containsExactly(CDS, "2", "cluster bad: no endpoints");
       assertThat(status.ackedVersions()).containsEntry(CDS, "1");
+      assertThat(status.ackedVersion()).isEqualTo(1);
       assertThat(status.inSync()).isFalse();
 
       // b keeps receiving updates
@@ -179,11 +181,45 @@ class XdsServerTest {
       g.sotw(DiscoveryRequest.newBuilder().setTypeUrl(CDS));
       DiscoveryResponse r = g.next();
       assertThat(clusterNames(r)).containsExactly("default");
+      assertThat(server.servedTo("grpc-client-7").orElseThrow().clusters())
+          .extracting(Cluster::getName).containsExactly("default");
       g.sotw(ack(r));
 
       server.publish(Map.of("ns/a", snapshot(List.of("a1"), List.of()),
           "grpc-client-7", snapshot(List.of("own"), List.of())));
       assertThat(clusterNames(g.next())).containsExactly("own");
+    }
+  }
+
+  @Test
+  void requestsWithoutANodeAfterTheFirstStayWithTheStreamsNode() throws Exception {
+    server.publish(Map.of("ns/a", snapshot(List.of("a1"), List.of())));
+    try (AdsTestClient a = new AdsTestClient(server.port(), "ns/a")) {
+      a.sotw(DiscoveryRequest.newBuilder().setTypeUrl(CDS));
+      a.sotwWithoutNode(ack(a.next()));
+      server.publish(Map.of("ns/a", snapshot(List.of("a2"), List.of())));
+      DiscoveryResponse r = a.next();
+      assertThat(clusterNames(r)).containsExactly("a2");
+      a.sotwWithoutNode(ack(r));
+      await().until(() -> server.statuses().get("ns/a").orElseThrow().ackedVersions()
+          .equals(Map.of(CDS, "2")));
+    }
+  }
+
+  @Test
+  void aRestartedServerCountsOnFromAboveTheVersionsItServedBefore() throws Exception {
+    long before;
+    try (XdsServer first =
+        XdsServer.start(new InetSocketAddress("127.0.0.1", 0), new ProxyStatusRegistry())) {
+      for (int i = 0; i < 100; i++) {
+        first.publish(Map.of("ns/a", snapshot(List.of("c" + i), List.of())));
+      }
+      before = first.version();
+    }
+    try (XdsServer restarted =
+        XdsServer.start(new InetSocketAddress("127.0.0.1", 0), new ProxyStatusRegistry())) {
+      restarted.publish(Map.of("ns/a", snapshot(List.of("c0"), List.of())));
+      assertThat(restarted.version()).isGreaterThan(before);
     }
   }
 

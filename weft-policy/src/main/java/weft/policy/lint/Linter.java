@@ -19,6 +19,7 @@ import weft.policy.lint.Finding.Severity;
 import weft.policy.model.AuthzPolicy;
 import weft.policy.model.Dialect;
 import weft.policy.model.Direction;
+import weft.policy.model.HttpRequest;
 import weft.policy.model.IpAddress;
 import weft.policy.model.L7Rules;
 import weft.policy.model.LabelPolicy;
@@ -69,6 +70,7 @@ public final class Linter {
         }
       }
     }
+    for (WorkloadPolicy w : l.workloads) l.istioShadowed(w, out);
     l.defaultDenyAllowingNothing(out);
     l.dialectsDisagree(out);
     return out;
@@ -122,6 +124,41 @@ public final class Linter {
         out.add(new Finding(Severity.ERROR, "dead-l7-rule", allow.rule(),
             "L3/L4 policy never lets these peers reach port " + matching.get(0).port() + " of " + w.workload().key()
                 + ", so its L7 rules never apply", Optional.of(matching.get(0))));
+      }
+    }
+  }
+
+  /** An Istio ALLOW rule every sampled match of which some DENY rule of the workload also matches. */
+  private void istioShadowed(WorkloadPolicy w, List<Finding> out) {
+    if (w.istio().denies().isEmpty()) return;
+    Endpoint to = new Endpoint.Workload(w.workload().namespace(), w.workload().name());
+    Set<Integer> ports = new java.util.TreeSet<>();
+    w.workload().ports().forEach(p -> ports.add(p.port()));
+    if (ports.isEmpty()) ports.add(80);
+    List<Optional<HttpRequest>> requests = SampleRequests.of(w);
+    for (AuthzPolicy allow : w.istio().allows()) {
+      for (AuthzPolicy.AuthzRule rule : allow.rules()) {
+        Flow example = null;
+        boolean shadowed = true;
+        for (Endpoint src : peers) {
+          if (src.equals(to)) continue;
+          for (int port : ports) {
+            for (Optional<HttpRequest> request : requests) {
+              Flow f = request.map(Flow.tcp(src, to, port)::withHttp).orElse(Flow.tcp(src, to, port));
+              if (!engine.matches(rule, false, f)) continue;
+              if (example == null) example = f;
+              boolean denied = false;
+              for (AuthzPolicy deny : w.istio().denies()) {
+                for (AuthzPolicy.AuthzRule d : deny.rules()) denied |= engine.matches(d, true, f);
+              }
+              shadowed &= denied;
+            }
+          }
+        }
+        if (example != null && shadowed) {
+          out.add(new Finding(Severity.ERROR, "allow-shadowed-by-deny", allow.ref().rule(rule.path()),
+              "every sampled request this ALLOW rule matches is denied by a DENY policy of " + w.workload().key(), Optional.of(example)));
+        }
       }
     }
   }
@@ -204,28 +241,37 @@ public final class Linter {
         for (MapEntry e : dst.label(d, Direction.INGRESS).allows()) port(e, dst.workload()).ifPresent(ports::add);
       }
       if (ports.isEmpty()) ports.add(80);
+      Endpoint to = new Endpoint.Workload(dst.workload().namespace(), dst.workload().name());
+      List<Optional<HttpRequest>> requests = SampleRequests.of(dst);
       for (Endpoint src : peers) {
-        if (src.toString().equals(dst.workload().key())) continue;
+        if (src.equals(to)) continue;
         for (int port : ports) {
-          Flow f = Flow.tcp(src, new Endpoint.Workload(dst.workload().namespace(), dst.workload().name()), port);
-          Verdict v = engine.evaluate(f);
-          List<Verdict.DialectVerdict> enforcing = v.dialects().stream()
-              .filter(x -> !x.rule().startsWith("no policy selects") && !x.reason().contains("not enforced")).toList();
-          boolean someAllow = enforcing.stream().anyMatch(Verdict.DialectVerdict::allowed);
-          boolean someDeny = enforcing.stream().anyMatch(x -> !x.allowed());
-          if (!someAllow || !someDeny) continue;
-          String key = enforcing.stream().map(x -> x.dialect() + (x.allowed() ? "+" : "-") + x.rule()).toList().toString();
-          if (!seen.add(key)) continue;
-          StringBuilder msg = new StringBuilder();
-          for (Verdict.DialectVerdict x : enforcing) {
-            msg.append(msg.isEmpty() ? "" : "; ").append(x.dialect().id()).append(x.allowed() ? " allows" : " denies")
-                .append(x.rule().isEmpty() ? "" : " (" + x.rule() + ")");
+          for (Optional<HttpRequest> request : requests) {
+            Flow f = request.map(Flow.tcp(src, to, port)::withHttp).orElse(Flow.tcp(src, to, port));
+            Optional<Finding> d = disagreement(dst, port, f, seen);
+            if (d.isEmpty()) continue;
+            out.add(d.get());
+            if (++found >= MAX_DISAGREEMENTS) return;
           }
-          out.add(new Finding(Severity.WARNING, "dialects-disagree", dst.workload().key() + " port " + port, msg.toString(), Optional.of(f)));
-          if (++found >= MAX_DISAGREEMENTS) return;
         }
       }
     }
   }
 
+  private Optional<Finding> disagreement(WorkloadPolicy dst, int port, Flow f, Set<String> seen) {
+    Verdict v = engine.evaluate(f);
+    List<Verdict.DialectVerdict> enforcing = v.dialects().stream()
+        .filter(x -> !x.rule().startsWith("no policy selects") && !x.reason().contains("not enforced")).toList();
+    boolean someAllow = enforcing.stream().anyMatch(Verdict.DialectVerdict::allowed);
+    boolean someDeny = enforcing.stream().anyMatch(x -> !x.allowed());
+    if (!someAllow || !someDeny) return Optional.empty();
+    String key = enforcing.stream().map(x -> x.dialect() + (x.allowed() ? "+" : "-") + x.rule()).toList().toString();
+    if (!seen.add(key)) return Optional.empty();
+    StringBuilder msg = new StringBuilder();
+    for (Verdict.DialectVerdict x : enforcing) {
+      msg.append(msg.isEmpty() ? "" : "; ").append(x.dialect().id()).append(x.allowed() ? " allows" : " denies")
+          .append(x.rule().isEmpty() ? "" : " (" + x.rule() + ")");
+    }
+    return Optional.of(new Finding(Severity.WARNING, "dialects-disagree", dst.workload().key() + " port " + port, msg.toString(), Optional.of(f)));
+  }
 }
