@@ -89,9 +89,8 @@ public final class ControlPlane implements AutoCloseable {
 
   private void startParts() throws IOException {
     Files.createDirectories(options.dataDir());
-    CertificateAuthority ca = options.caCert().isPresent()
-        ? CertificateAuthority.fromPem(options.caCert().get(), options.caKey().orElseThrow(), options.caChain(), Clock.systemUTC())
-        : CertificateAuthority.loadOrCreate(options.dataDir(), Clock.systemUTC());
+    CertificateAuthority ca = CertificateAuthority.open(
+        options.dataDir(), options.caCert(), options.caKey(), options.caChain(), Clock.systemUTC());
     tokens = new BootstrapTokens(options.dataDir());
     CertificateService certificates = new CertificateService(ca, tokens, this::spiffeIdOf);
 
@@ -186,6 +185,11 @@ public final class ControlPlane implements AutoCloseable {
 
   public Store store() {
     return store;
+  }
+
+  /** The xDS server (what each node was served: {@link XdsServer#servedTo}). */
+  public XdsServer xds() {
+    return xds;
   }
 
   public ProxyStatusRegistry proxies() {

@@ -62,7 +62,7 @@ public final class DescribeCommand implements Callable<Integer> {
       out.println("  not connected yet");
     } else {
       line(out, "  Connected", proxy.path("connected").asBoolean() ? "yes" : "no");
-      line(out, "  Config acked", GetCommand.versions(proxy.path("ackedVersions")));
+      line(out, "  Config version", proxy.path("configVersion").asText() + " (" + GetCommand.versions(proxy.path("ackedVersions")) + ")");
       line(out, "  In sync", proxy.path("inSync").asBoolean() ? "yes" : "no");
       String nack = GetCommand.nack(proxy.path("lastNack"));
       line(out, "  Last NACK", nack.isEmpty() ? "<none>" : nack);

@@ -80,9 +80,9 @@ public final class GetCommand implements Callable<Integer> {
         t.print(out);
       }
       case proxies -> {
-        Table t = new Table("NODE", "CONNECTED", "IN SYNC", "ACKED", "LAST NACK");
+        Table t = new Table("NODE", "CONNECTED", "IN SYNC", "CONFIG VERSION", "LAST NACK");
         body.forEach(p -> t.row(p.path("node").asText(), p.path("connected").asBoolean() ? "yes" : "no",
-            p.path("inSync").asBoolean() ? "yes" : "no", versions(p.path("ackedVersions")), nack(p.path("lastNack"))));
+            p.path("inSync").asBoolean() ? "yes" : "no", p.path("configVersion").asText(), nack(p.path("lastNack"))));
         t.print(out);
       }
       case status -> status(body, out);

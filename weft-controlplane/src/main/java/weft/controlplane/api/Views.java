@@ -129,6 +129,7 @@ final class Views {
     m.put("node", p.nodeId());
     m.put("connected", p.connected());
     m.put("inSync", p.inSync());
+    m.put("configVersion", p.ackedVersion()); // the newest version it ACKed, any type
     m.put("ackedVersions", shortTypes(p.ackedVersions()));
     m.put("sentVersions", shortTypes(p.sentVersions()));
     m.put("lastNack", p.lastNack().map(n -> {
