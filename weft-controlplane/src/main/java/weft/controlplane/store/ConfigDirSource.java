@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -121,6 +122,7 @@ public final class ConfigDirSource implements AutoCloseable {
   /** Runs on the executor thread only. */
   private void rescan() {
     try {
+      List<Store.Change> changes = new ArrayList<>();
       Set<String> present = new TreeSet<>();
       for (Path file : walk()) {
         String name = dir.relativize(file).toString().replace('\\', '/');
@@ -132,7 +134,7 @@ public final class ConfigDirSource implements AutoCloseable {
         } catch (IOException e) {
           present.add(name);
           if (!("\0unreadable " + e).equals(seen.put(name, "\0unreadable " + e))) {
-            store.reject(name, List.of(name + ": cannot read file: " + e.getMessage()));
+            changes.add(new Store.Change.Reject(name, List.of(name + ": cannot read file: " + e.getMessage())));
           }
           continue;
         }
@@ -140,30 +142,32 @@ public final class ConfigDirSource implements AutoCloseable {
         if (text.equals(seen.put(name, text))) {
           continue;
         }
-        load(name, text);
+        changes.add(load(name, text));
       }
       for (String gone : List.copyOf(seen.keySet())) {
         if (!present.contains(gone)) {
           seen.remove(gone);
-          store.remove(gone);
+          changes.add(new Store.Change.Remove(gone));
           log.info("{}: deleted, its resources are removed", gone);
         }
+      }
+      if (!changes.isEmpty()) {
+        store.update(changes); // one revision for everything this scan found
       }
     } catch (RuntimeException | IOException e) {
       log.error("rescan of {} failed; will retry", dir, e);
     }
   }
 
-  private void load(String name, String text) {
+  private static Store.Change load(String name, String text) {
     LoadResult result = ResourceLoader.parse(name, text);
     if (result.ok()) {
-      store.put(name, result.loaded().stream().map(Loaded::resource).toList());
       log.info("{}: loaded {} resources", name, result.loaded().size());
-    } else {
-      List<String> errors = result.errors().stream().map(LoadError::toString).toList();
-      store.reject(name, errors);
-      log.warn("{}: refused, its last good version stays in force:\n  {}", name, String.join("\n  ", errors));
+      return new Store.Change.Put(name, result.loaded().stream().map(Loaded::resource).toList());
     }
+    List<String> errors = result.errors().stream().map(LoadError::toString).toList();
+    log.warn("{}: refused, its last good version stays in force:\n  {}", name, String.join("\n  ", errors));
+    return new Store.Change.Reject(name, errors);
   }
 
   private List<Path> walk() throws IOException {

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -42,35 +44,77 @@ public final class Store {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  /** Makes {@code resources} the content of {@code source} (accepted whole; keys must be unique). */
-  public synchronized StoreState put(String source, List<? extends Resource> resources) {
-    ResourceSet.of(resources); // refuses duplicate keys within one source
-    List<Resource> copy = List.copyOf(resources);
-    boolean changed = !copy.equals(content.get(source));
-    content.put(source, copy);
-    refusals.remove(source);
-    return commit(changed ? source : null);
-  }
+  /** One change to one source; {@link #update} applies several as one revision. */
+  public sealed interface Change {
+    String source();
 
-  /**
-   * Records that the latest version of {@code source} was refused with {@code errors}; its last good
-   * content (if any) stays in force.
-   */
-  public synchronized StoreState reject(String source, List<String> errors) {
-    if (errors.isEmpty()) {
-      throw new IllegalArgumentException("reject " + source + " without errors");
+    /** {@code resources} become the source's content (accepted whole; keys must be unique). */
+    record Put(String source, List<? extends Resource> resources) implements Change {
+      public Put {
+        Objects.requireNonNull(source, "source");
+        resources = List.copyOf(resources);
+        ResourceSet.of(resources); // refuses duplicate keys within one source
+      }
     }
-    content.putIfAbsent(source, List.of());
-    refusals.put(source, List.copyOf(errors));
-    return commit(null);
+
+    /** The source's latest version was refused; its last good content stays in force. */
+    record Reject(String source, List<String> errors) implements Change {
+      public Reject {
+        Objects.requireNonNull(source, "source");
+        errors = List.copyOf(errors);
+        if (errors.isEmpty()) {
+          throw new IllegalArgumentException("reject " + source + " without errors");
+        }
+      }
+    }
+
+    /** The source is gone (a deleted file), and its resources with it. */
+    record Remove(String source) implements Change {
+      public Remove {
+        Objects.requireNonNull(source, "source");
+      }
+    }
   }
 
-  /** Removes a source and its resources (a deleted file). */
-  public synchronized StoreState remove(String source) {
-    boolean known = content.remove(source) != null;
-    refusals.remove(source);
-    lastGood.remove(source);
-    return known ? commit(null) : state;
+  public StoreState put(String source, List<? extends Resource> resources) {
+    return update(List.of(new Change.Put(source, resources)));
+  }
+
+  public StoreState reject(String source, List<String> errors) {
+    return update(List.of(new Change.Reject(source, errors)));
+  }
+
+  public StoreState remove(String source) {
+    return update(List.of(new Change.Remove(source)));
+  }
+
+  /** Applies {@code changes} in order, then merges once: at most one new revision, one notification. */
+  public synchronized StoreState update(List<? extends Change> changes) {
+    Set<String> changed = new HashSet<>();
+    for (Change c : changes) {
+      switch (c) {
+        case Change.Put p -> {
+          @SuppressWarnings("unchecked")
+          List<Resource> resources = (List<Resource>) p.resources();
+          if (!resources.equals(content.get(p.source()))) {
+            changed.add(p.source());
+          }
+          content.put(p.source(), resources);
+          refusals.remove(p.source());
+        }
+        case Change.Reject r -> {
+          content.putIfAbsent(r.source(), List.of());
+          refusals.put(r.source(), r.errors());
+        }
+        case Change.Remove r -> {
+          content.remove(r.source());
+          refusals.remove(r.source());
+          lastGood.remove(r.source());
+          changed.remove(r.source());
+        }
+      }
+    }
+    return commit(changed);
   }
 
   /**
@@ -88,7 +132,7 @@ public final class Store {
     return out;
   }
 
-  private StoreState commit(String changedSource) {
+  private StoreState commit(Set<String> changedSources) {
     Map<ResourceKey, Resource> merged = new HashMap<>();
     Map<ResourceKey, String> owners = new HashMap<>();
     Map<String, List<String>> conflicts = new HashMap<>();
@@ -117,9 +161,7 @@ public final class Store {
     ResourceSet resources = ResourceSet.of(merged.values());
     boolean contentChanged = !resources.equals(state.resources());
     long revision = contentChanged ? state.revision() + 1 : state.revision();
-    if (changedSource != null) {
-      lastGood.put(changedSource, revision);
-    }
+    changedSources.forEach(source -> lastGood.put(source, revision));
     TreeMap<String, SourceStatus> statuses = new TreeMap<>();
     for (String source : order) {
       List<String> errors = new ArrayList<>(refusals.getOrDefault(source, List.of()));

@@ -31,6 +31,7 @@ class ConfigDirSourceTest {
       assertThat(address("a")).isEqualTo("127.0.0.2");
       assertThat(address("b")).isEqualTo("127.0.0.3");
       assertThat(store.state().sources()).containsOnlyKeys("a.yaml", "sub/deeper/b.yml");
+      assertThat(store.state().revision()).as("one revision per scan").isEqualTo(1);
     }
   }
 

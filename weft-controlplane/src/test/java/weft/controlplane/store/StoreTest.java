@@ -93,4 +93,19 @@ class StoreTest {
     store.put("b.yaml", parse(Docs.workload("b", "127.0.0.3")));
     assertThat(seen).containsExactly(1L, 1L, 2L);
   }
+
+  @Test
+  void aBatchOfChangesIsOneRevisionAndOneNotification() {
+    store.put("old.yaml", parse(Docs.workload("old", "127.0.0.1")));
+    List<Long> seen = new ArrayList<>();
+    store.addListener(s -> seen.add(s.revision()));
+    StoreState s = store.update(List.of(
+        new Store.Change.Put("a.yaml", parse(Docs.workload("a", "127.0.0.2"))),
+        new Store.Change.Reject("b.yaml", List.of("bad")),
+        new Store.Change.Remove("old.yaml")));
+    assertThat(seen).containsExactly(2L);
+    assertThat(names(s)).containsExactly("a@[/127.0.0.2]");
+    assertThat(s.sources().keySet()).containsExactly("a.yaml", "b.yaml");
+    assertThat(s.sources().get("a.yaml").lastGoodRevision()).isEqualTo(2);
+  }
 }
