@@ -4,7 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import com.google.rpc.Status;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +104,57 @@ class ControlPlaneTest {
       Files.delete(config.resolve("boom.yaml"));
       Files.writeString(config.resolve("a.yaml"), workload("a", "127.0.0.4"));
       await().atMost(Duration.ofSeconds(10)).until(() -> served(cp, "default/a").equals(Optional.of("127.0.0.4")));
+    }
+  }
+
+  @Test
+  void theApiShowsProxiesAckedVersionsAndTheirLastNack() throws Exception {
+    Path config = Files.createDirectories(tmp.resolve("config"));
+    Files.writeString(config.resolve("a.yaml"), workload("a", "127.0.0.2"));
+    try (ControlPlane cp = ControlPlane.start(
+        ControlPlaneOptions.defaults(Optional.of(config), tmp.resolve("data")).withPorts(0, 0),
+        Optional.of(new AddressTranslator()))) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> served(cp, "default/a").isPresent());
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", cp.xdsPort()).usePlaintext().build();
+      BlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
+      StreamObserver<DiscoveryRequest> ads = AggregatedDiscoveryServiceGrpc.newStub(channel)
+          .streamAggregatedResources(new StreamObserver<>() {
+            @Override public void onNext(DiscoveryResponse r) {
+              responses.add(r);
+            }
+
+            @Override public void onError(Throwable t) {}
+
+            @Override public void onCompleted() {}
+          });
+      try {
+        Node node = Node.newBuilder().setId("default/a").build();
+        String cds = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+        ads.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(cds).build());
+        DiscoveryResponse first = responses.poll(10, TimeUnit.SECONDS);
+        assertThat(first).isNotNull();
+        ads.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(cds)
+            .setVersionInfo(first.getVersionInfo()).setResponseNonce(first.getNonce()).build());
+        HttpClient http = HttpClient.newHttpClient();
+        URI proxies = URI.create("http://127.0.0.1:" + cp.apiPort() + "/api/v1/proxies");
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.send(HttpRequest.newBuilder(proxies).build(),
+            HttpResponse.BodyHandlers.ofString()).body().contains("\"configVersion\" : " + first.getVersionInfo()));
+
+        Files.writeString(config.resolve("a.yaml"), workload("a", "127.0.0.3"));
+        DiscoveryResponse second = responses.poll(10, TimeUnit.SECONDS);
+        assertThat(second).isNotNull();
+        ads.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(cds)
+            .setVersionInfo(first.getVersionInfo()).setResponseNonce(second.getNonce())
+            .setErrorDetail(Status.newBuilder().setMessage("cluster 127.0.0.3: not today")).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.send(HttpRequest.newBuilder(proxies).build(),
+            HttpResponse.BodyHandlers.ofString()).body().contains("cluster 127.0.0.3: not today"));
+        String status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cp.apiPort() + "/api/v1/status"))
+            .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(status).contains("\"rejecting\" : 1");
+      } finally {
+        ads.onCompleted();
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
     }
   }
 }
