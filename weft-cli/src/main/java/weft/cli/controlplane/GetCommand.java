@@ -28,8 +28,25 @@ public final class GetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ServerOption server;
 
-  @Parameters(paramLabel = "WHAT", description = "One of: ${COMPLETION-CANDIDATES}.")
+  @Parameters(paramLabel = "WHAT", converter = WhatConverter.class,
+      description = "workloads, services, policies, proxies or status (singular and svc also work).")
   What what;
+
+  /** kubectl accepts singular and short names; so do we. */
+  static final class WhatConverter implements picocli.CommandLine.ITypeConverter<What> {
+    @Override
+    public What convert(String value) {
+      return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+        case "workloads", "workload", "wl" -> What.workloads;
+        case "services", "service", "svc" -> What.services;
+        case "policies", "policy", "pol" -> What.policies;
+        case "proxies", "proxy" -> What.proxies;
+        case "status" -> What.status;
+        default -> throw new picocli.CommandLine.TypeConversionException(
+            "'" + value + "' (expected: workloads, services, policies, proxies or status)");
+      };
+    }
+  }
 
   @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
       description = "table (default), json or yaml.")

@@ -115,6 +115,15 @@ class ControlPlaneCommandsTest {
   }
 
   @Test
+  void getAcceptsSingularAndShortNamesAndRefusesOthers() {
+    assertThat(weft("get", "svc", "--server", server).out()).contains("127.0.10.1:80");
+    assertThat(weft("get", "workload", "--server", server).out()).contains("jobs-api");
+    Run r = weft("get", "pods", "--server", server);
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("'pods' (expected: workloads, services, policies, proxies or status)");
+  }
+
+  @Test
   void getStatusNamesTheFileThatWasRefused() {
     Run r = weft("get", "status", "--server", server);
     assertThat(r.status()).isZero();

@@ -123,6 +123,10 @@ public final class ApiServer implements AutoCloseable {
       throw new ApiException(405, "method " + method + " not allowed (expected: GET or POST)");
     }
     StoreState state = backend.store().state();
+    if (parts.length > 1 && !(resource.equals("workloads") && parts.length == 3)) {
+      throw new ApiException(404, "no such endpoint: " + method + " " + path
+          + " (only workloads have items: /api/v1/workloads/{namespace}/{name})");
+    }
     return switch (resource) {
       case "status" -> requireGet(post, path, () -> status(state));
       case "workloads" -> parts.length == 3 ? requireGet(post, path, () -> describe(state, parts[1], parts[2]))

@@ -106,7 +106,7 @@ public final class ConfigDirSource implements AutoCloseable {
         key.reset();
         executor.execute(this::debounce);
       }
-    } catch (InterruptedException | ClosedWatchServiceException e) {
+    } catch (InterruptedException | ClosedWatchServiceException | java.util.concurrent.RejectedExecutionException e) {
       // closing
     }
   }

@@ -189,6 +189,8 @@ class ApiServerTest {
     assertThat(get("/api/v1/workloads/default/ghost").json().get("error").asText())
         .isEqualTo("workload default/ghost not found");
     assertThat(get("/api/v1/apply").status()).isEqualTo(405);
+    assertThat(get("/api/v1/workloads/default").status()).isEqualTo(404);
+    assertThat(get("/api/v1/services/default/jobs-api").status()).isEqualTo(404);
     assertThat(post("/api/v1/tokens", "not json").status()).isEqualTo(400);
   }
 
