@@ -1,0 +1,214 @@
+package weft.controlplane.xds;
+
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * weft's xDS management server: ADS and the per-type LDS/RDS/CDS/EDS/SDS services, each in
+ * state-of-the-world and delta (incremental) flavour, over gRPC (grpc-netty on our Netty line).
+ * java-control-plane does the protocol; this class decides what each node sees and when.
+ *
+ * <p><b>Versions.</b> One global counter, bumped once per {@link #publish} that changes anything.
+ * Each type of each node keeps its version until its resources change, so a publish pushes only the
+ * types that changed, only to the nodes whose snapshot changed; republishing identical content
+ * pushes nothing.
+ *
+ * <p><b>Unknown nodes.</b> A node id absent from the last published map (a proxyless gRPC client, or
+ * a proxy whose workload is not known yet) gets the {@linkplain #setDefaultSnapshot default
+ * snapshot}, and switches to its own snapshot as soon as one is published for it.
+ *
+ * <p>Thread-safety: {@link #publish} and {@link #setDefaultSnapshot} may be called from any thread;
+ * they are serialized with each other and with stream opening.
+ */
+public final class XdsServer implements AutoCloseable {
+  public static final int DEFAULT_PORT = 15010;
+  private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
+
+  private final SimpleCache<String> cache = new SimpleCache<>(node -> node.getId());
+  private final ProxyStatusRegistry statuses;
+  private final Server server;
+  private final Object lock = new Object();
+  // guarded by lock
+  private final Map<String, Published> published = new HashMap<>();
+  private Map<String, ProxySnapshot> desired = Map.of();
+  private ProxySnapshot defaultSnapshot = ProxySnapshot.empty();
+  private long version;
+
+  private XdsServer(InetSocketAddress address, ProxyStatusRegistry statuses) {
+    this.statuses = statuses;
+    StatusCallbacks callbacks = new StatusCallbacks(statuses, this::nodeSeen, this::nodeClosed);
+    V3DiscoveryServer xds = new V3DiscoveryServer(callbacks, cache);
+    FirstNodeInterceptor firstNode = new FirstNodeInterceptor();
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
+    for (BindableService service :
+        List.<BindableService>of(
+            xds.getAggregatedDiscoveryServiceImpl(),
+            xds.getListenerDiscoveryServiceImpl(),
+            xds.getRouteDiscoveryServiceImpl(),
+            xds.getClusterDiscoveryServiceImpl(),
+            xds.getEndpointDiscoveryServiceImpl(),
+            xds.getSecretDiscoveryServiceImpl())) {
+      builder.addService(ServerInterceptors.intercept(service, firstNode));
+    }
+    // proxies hold their stream for hours; let their keepalives through
+    builder.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
+    this.server = builder.build();
+  }
+
+  /** Starts serving on {@code address} (port 0 picks a free port: see {@link #port()}). */
+  public static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses)
+      throws IOException {
+    XdsServer s = new XdsServer(address, statuses);
+    s.server.start();
+    log.info("xds server listening on {}", s.server.getListenSockets());
+    return s;
+  }
+
+  /** The port actually bound. */
+  public int port() {
+    return ((InetSocketAddress) server.getListenSockets().getFirst()).getPort();
+  }
+
+  public ProxyStatusRegistry statuses() {
+    return statuses;
+  }
+
+  /** The version of the last publish that changed something (0 before any). */
+  public long version() {
+    synchronized (lock) {
+      return version;
+    }
+  }
+
+  /**
+   * Makes {@code snapshots} (node id to snapshot) the configuration of every node. Nodes whose
+   * content is unchanged are left alone; nodes connected but absent from the map fall back to the
+   * default snapshot.
+   */
+  public void publish(Map<String, ProxySnapshot> snapshots) {
+    synchronized (lock) {
+      desired = Map.copyOf(snapshots);
+      long next = version + 1;
+      boolean changed = false;
+      for (Map.Entry<String, ProxySnapshot> e : desired.entrySet()) {
+        changed |= apply(e.getKey(), e.getValue(), next);
+      }
+      for (String node : List.copyOf(published.keySet())) {
+        if (!desired.containsKey(node)) {
+          changed |= apply(node, defaultSnapshot, next);
+        }
+      }
+      if (changed) {
+        version = next;
+      }
+    }
+  }
+
+  /** The snapshot for node ids absent from the published map; applied to such nodes at once. */
+  public void setDefaultSnapshot(ProxySnapshot snapshot) {
+    synchronized (lock) {
+      defaultSnapshot = snapshot;
+      long next = version + 1;
+      boolean changed = false;
+      for (String node : List.copyOf(published.keySet())) {
+        if (!desired.containsKey(node)) {
+          changed |= apply(node, snapshot, next);
+        }
+      }
+      if (changed) {
+        version = next;
+      }
+    }
+  }
+
+  /** Sets the node's cache snapshot if its content differs; true if it did. Holds lock. */
+  private boolean apply(String node, ProxySnapshot content, long next) {
+    Published prev = published.get(node);
+    if (prev != null && prev.content.contentHash().equals(content.contentHash())) {
+      return false;
+    }
+    TypeVersions versions = TypeVersions.next(prev == null ? null : prev.content,
+        prev == null ? null : prev.versions, content, Long.toString(next));
+    published.put(node, new Published(content, versions));
+    cache.setSnapshot(node, versions.snapshot(content));
+    return true;
+  }
+
+  /** A stream's first request: make sure the node has something to watch before the watch opens. */
+  private void nodeSeen(String node) {
+    synchronized (lock) {
+      if (!published.containsKey(node)) {
+        ProxySnapshot content = desired.getOrDefault(node, defaultSnapshot);
+        // a first snapshot for a node is not a change of config: it takes the current version
+        long v = Math.max(version, 1);
+        if (version == 0) {
+          version = 1;
+        }
+        apply(node, content, v);
+      }
+    }
+  }
+
+  /** Forget nodes we only served the default to once they are gone, so they do not accumulate. */
+  private void nodeClosed(String node) {
+    synchronized (lock) {
+      if (!desired.containsKey(node)
+          && statuses.get(node).map(s -> !s.connected()).orElse(true)
+          && cache.clearSnapshot(node)) {
+        published.remove(node);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private record Published(ProxySnapshot content, TypeVersions versions) {}
+
+  /** Per-type versions: a type keeps its version while its resources stay equal. */
+  record TypeVersions(
+      String listeners, String routes, String clusters, String endpoints, String secrets) {
+
+    static TypeVersions next(
+        ProxySnapshot prev, TypeVersions prevVersions, ProxySnapshot next, String v) {
+      if (prev == null) {
+        return new TypeVersions(v, v, v, v, v);
+      }
+      return new TypeVersions(
+          prev.listeners().equals(next.listeners()) ? prevVersions.listeners : v,
+          prev.routes().equals(next.routes()) ? prevVersions.routes : v,
+          prev.clusters().equals(next.clusters()) ? prevVersions.clusters : v,
+          prev.endpoints().equals(next.endpoints()) ? prevVersions.endpoints : v,
+          prev.secrets().equals(next.secrets()) ? prevVersions.secrets : v);
+    }
+
+    Snapshot snapshot(ProxySnapshot s) {
+      return Snapshot.create(
+          s.clusters(), clusters,
+          s.endpoints(), endpoints,
+          s.listeners(), listeners,
+          s.routes(), routes,
+          s.secrets(), secrets);
+    }
+  }
+}
