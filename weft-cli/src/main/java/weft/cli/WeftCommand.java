@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "weft: identity-aware service mesh: proxy, policy, control plane.",
-    subcommands = {VersionCommand.class, weft.cli.policy.PolicyCommand.class},
+    subcommands = {ProxyCommand.class, VersionCommand.class, weft.cli.policy.PolicyCommand.class},
     footer = {
       "",
       "Examples:",

@@ -49,9 +49,11 @@ record ClusterConfig(
     "http_protocol_options", "common_http_protocol_options", "max_requests_per_connection",
     "dns_refresh_rate", "dns_lookup_family", "outlier_detection", "common_lb_config",
     "transport_socket", "ring_hash_lb_config", "maglev_lb_config", "least_request_lb_config",
-    "round_robin_lb_config"
+    "round_robin_lb_config", "load_balancing_policy"
   };
 
+  // dns_refresh_rate is deprecated in favour of a typed DNS cluster config, which weft does not read
+  @SuppressWarnings("deprecation")
   static ClusterConfig compile(
       Cluster c, ConfigPath path, ConfigProblems problems, UpstreamTransportFactory transports) {
     SupportedFields.check(c, path, problems, FIELDS);
@@ -118,9 +120,6 @@ record ClusterConfig(
             yield DnsLookupFamily.AUTO;
           }
         };
-    if (discovery == Discovery.STRICT_DNS) {
-      problems.add(path.field("type"), "STRICT_DNS is not implemented yet in this build");
-    }
     Optional<OutlierDetector.Config> outlier =
         c.hasOutlierDetection()
             ? Optional.of(

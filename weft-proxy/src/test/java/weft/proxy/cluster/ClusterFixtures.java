@@ -3,7 +3,6 @@ package weft.proxy.cluster;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
-import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,7 +16,16 @@ final class ClusterFixtures {
 
   static final JsonFormat.Parser PARSER =
       JsonFormat.parser()
-          .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder().add(HttpProtocolOptions.getDescriptor()).build());
+          .usingTypeRegistry(
+              JsonFormat.TypeRegistry.newBuilder()
+                  .add(HttpProtocolOptions.getDescriptor())
+                  .add(io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin.getDescriptor())
+                  .add(io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest.getDescriptor())
+                  .add(io.envoyproxy.envoy.extensions.load_balancing_policies.random.v3.Random.getDescriptor())
+                  .add(io.envoyproxy.envoy.extensions.load_balancing_policies.ring_hash.v3.RingHash.getDescriptor())
+                  .add(io.envoyproxy.envoy.extensions.load_balancing_policies.maglev.v3.Maglev.getDescriptor())
+                  .add(io.envoyproxy.envoy.extensions.load_balancing_policies.pick_first.v3.PickFirst.getDescriptor())
+                  .build());
 
   static Cluster cluster(String json) {
     Cluster.Builder b = Cluster.newBuilder();
@@ -57,7 +65,10 @@ final class ClusterFixtures {
   }
 
   static Built build(Ticker ticker, String... jsons) {
-    return build(new DefaultEventLoopGroup(1), ticker, jsons);
+    return build(
+        new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.local.LocalIoHandler.newFactory()),
+        ticker,
+        jsons);
   }
 
   /** Clusters on real NIO loops, for tests that open sockets (health checks, DNS). */

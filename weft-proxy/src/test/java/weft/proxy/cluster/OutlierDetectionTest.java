@@ -114,6 +114,35 @@ class OutlierDetectionTest {
   }
 
   @Test
+  void healthyIntervalsShrinkTheMultiplierAgain() {
+    String extra = outlier("\"base_ejection_time\":\"30s\",\"max_ejection_percent\":100");
+    try (var b = build(ticker, staticCluster("s", "ROUND_ROBIN", extra, 1, 2))) {
+      UpstreamCluster c = b.cluster("s");
+      OutlierDetector od = c.outlierDetector();
+      Host h = host(c, 1);
+      for (int round = 1; round <= 2; round++) {
+        for (int i = 0; i < 5; i++) {
+          c.reportResponse(h, 500);
+        }
+        await().until(h::failedOutlierCheck);
+        ticker.advanceSeconds(30L * round);
+        onControlLoop(c, od::onIntervalTimer);
+        assertThat(h.healthy()).isTrue();
+      }
+      // two healthy interval checks take the multiplier from 2 back to 0: the next ejection is 30 s
+      onControlLoop(c, od::onIntervalTimer);
+      onControlLoop(c, od::onIntervalTimer);
+      for (int i = 0; i < 5; i++) {
+        c.reportResponse(h, 500);
+      }
+      await().until(h::failedOutlierCheck);
+      ticker.advanceSeconds(30);
+      onControlLoop(c, od::onIntervalTimer);
+      assertThat(h.healthy()).isTrue();
+    }
+  }
+
+  @Test
   void ejectionTimeIsCappedByMaxEjectionTime() {
     String extra =
         outlier("\"base_ejection_time\":\"30s\",\"max_ejection_time\":\"40s\",\"max_ejection_percent\":100");
@@ -129,6 +158,27 @@ class OutlierDetectionTest {
         onControlLoop(c, c.outlierDetector()::onIntervalTimer);
         assertThat(h.healthy()).as("round %d", round).isTrue();
       }
+    }
+  }
+
+  @Test
+  void ejectionJitterAddsUpToMaxEjectionTimeJitter() {
+    String extra =
+        outlier("\"base_ejection_time\":\"30s\",\"max_ejection_time_jitter\":\"10s\",\"max_ejection_percent\":100");
+    try (var b = build(ticker, staticCluster("s", "ROUND_ROBIN", extra, 1, 2))) {
+      UpstreamCluster c = b.cluster("s");
+      Host h = host(c, 1);
+      for (int i = 0; i < 5; i++) {
+        c.reportResponse(h, 500);
+      }
+      await().until(h::failedOutlierCheck);
+      // never before the base time, always by base + jitter
+      ticker.advanceSeconds(29);
+      onControlLoop(c, c.outlierDetector()::onIntervalTimer);
+      assertThat(h.failedOutlierCheck()).isTrue();
+      ticker.advanceSeconds(11);
+      onControlLoop(c, c.outlierDetector()::onIntervalTimer);
+      assertThat(h.healthy()).isTrue();
     }
   }
 
