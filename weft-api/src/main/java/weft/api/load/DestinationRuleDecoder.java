@@ -104,10 +104,10 @@ final class DestinationRuleDecoder {
     }
     Optional<ConsistentHash> cookie = c.object("httpCookie").flatMap(k -> {
       Optional<String> name = k.requiredString("name");
-      Optional<Duration> ttl = VirtualServiceDecoder.duration(k, "ttl");
-      k.unsupported("path", "attributes");
+      // ttl makes Envoy generate the cookie; weft's proxy only hashes on cookies clients send
+      k.unsupported("ttl", "path", "attributes");
       k.finish();
-      return name.map(n -> new ConsistentHash.Cookie(n, ttl));
+      return name.map(ConsistentHash.Cookie::new);
     });
     if (c.has("httpCookie")) {
       set++;

@@ -55,8 +55,8 @@ public record TrafficPolicy(
   public sealed interface ConsistentHash {
     record Header(String name) implements ConsistentHash {}
 
-    /** @param ttl absent = session cookie is not generated (Envoy: cookie must exist) */
-    record Cookie(String name, Optional<Duration> ttl) implements ConsistentHash {}
+    /** Hash on an existing cookie ({@code ttl}, which makes Envoy generate one, is refused). */
+    record Cookie(String name) implements ConsistentHash {}
 
     record SourceIp() implements ConsistentHash {}
   }

@@ -118,7 +118,7 @@ class TrafficDecodeTest {
           - name: v2
             labels: {version: v2}
             trafficPolicy:
-              loadBalancer: {consistentHash: {httpCookie: {name: session, ttl: 1h}}}
+              loadBalancer: {consistentHash: {httpCookie: {name: session}}}
               tls: {mode: DISABLE}
         """, DestinationRule.class);
     assertThat(dr.host()).isEqualTo("jobs-api");
@@ -132,7 +132,7 @@ class TrafficDecodeTest {
     assertThat(p.tls()).contains(TrafficPolicy.TlsMode.ISTIO_MUTUAL);
     TrafficPolicy v2 = p.overriddenBy(dr.subset("v2").orElseThrow().trafficPolicy().orElseThrow());
     assertThat(v2.loadBalancer().orElseThrow().consistentHash())
-        .contains(new TrafficPolicy.ConsistentHash.Cookie("session", Optional.of(Duration.ofHours(1))));
+        .contains(new TrafficPolicy.ConsistentHash.Cookie("session"));
     assertThat(v2.tls()).contains(TrafficPolicy.TlsMode.DISABLE);
     assertThat(v2.outlierDetection()).isEqualTo(p.outlierDetection());
     assertThat(dr.subset("v1").orElseThrow().labels()).isEqualTo(Map.of("version", "v1"));
@@ -148,6 +148,7 @@ class TrafficDecodeTest {
       max per connection   | {host: a, trafficPolicy: {connectionPool: {http: {maxRequestsPerConnection: 1}}}} | spec.trafficPolicy.connectionPool.http.maxRequestsPerConnection: field is not supported by weft
       two hash keys        | {host: a, trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x, useSourceIp: true}}}} | spec.trafficPolicy.loadBalancer.consistentHash: exactly one of httpHeaderName, httpCookie or useSourceIp is required
       duplicate subset     | {host: a, subsets: [{name: v1}, {name: v1}]}                         | spec.subsets[1].name: duplicate subset "v1"
+      cookie ttl           | {host: a, trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: s, ttl: 1h}}}}} | spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.ttl: field is not supported by weft
       no host              | {subsets: []}                                                        | spec.host: required
       """)
   void destinationRuleRefusals(String rule, String spec, String error) {
