@@ -24,7 +24,7 @@ public record EndpointSelector(LabelSelector selector) {
   public static final String ANY_NAMESPACE_LABEL = "any:io.kubernetes.pod.namespace";
   /** Prefix of the labels Cilium derives from the pod's namespace's labels. */
   public static final String NAMESPACE_LABELS_PREFIX = "k8s:io.cilium.k8s.namespace.labels.";
-  /** Prefix of the pod's service account label. */
+  /** The label Cilium gives every pod with its service account name. */
   public static final String SERVICE_ACCOUNT_LABEL = "k8s:io.cilium.k8s.policy.serviceaccount";
 
   public EndpointSelector {

@@ -6,9 +6,12 @@ import java.util.Set;
 /**
  * One {@code ingress[]}, {@code ingressDeny[]}, {@code egress[]} or {@code egressDeny[]} rule, with
  * the {@code from*} (ingress) or {@code to*} (egress) fields. Cilium semantics: the peer must match
- * one of {@code endpoints}, {@code cidrs} or {@code entities} (when all three are empty, every
- * peer), and also every selector in {@code requires}; and the port must match {@code toPorts}
- * (empty: every port).
+ * one of {@code endpoints}, {@code cidrs} or {@code entities} and also every selector in {@code
+ * requires}; and the port must match one of {@code toPorts} (empty: every port). A rule that names
+ * no L3 peer but has {@code toPorts} applies to every peer ("Layer 4 Examples"); a rule with
+ * neither ({@code - {}}) matches nothing and only puts the endpoint into default deny ("Ingress
+ * Default Deny"). Decoding guarantees at most one of endpoints, CIDRs and entities is used
+ * (Cilium's sanitize).
  *
  * @param endpoints fromEndpoints / toEndpoints (namespace-scoped, see {@link EndpointSelector})
  * @param requires fromRequires / toRequires
@@ -30,7 +33,7 @@ public record PeerRule(
     toPorts = List.copyOf(toPorts);
   }
 
-  /** True when the rule names no L3 peer, i.e. it applies to every peer. */
+  /** True when the rule names no L3 peer (see the class comment for what that means). */
   public boolean l3Wildcard() {
     return endpoints.isEmpty() && cidrs.isEmpty() && entities.isEmpty();
   }

@@ -138,6 +138,11 @@ final class DocumentDecoder {
       return "apiVersion " + Values.quote(apiVersion) + " is not supported for " + kind + " (expected: "
           + sameName.stream().flatMap(k -> k.apiVersions().stream()).collect(Collectors.joining(" or ")) + ")";
     }
+    for (Kind k : Kind.values()) {
+      if (k.kindName().equalsIgnoreCase(kind)) {
+        return "unsupported kind " + Values.quote(kind) + " (did you mean " + k.kindName() + "?)";
+      }
+    }
     return "unsupported kind " + Values.quote(kind) + " (apiVersion " + Values.quote(apiVersion) + "; weft reads "
         + Arrays.stream(Kind.values()).map(Kind::kindName).distinct().collect(Collectors.joining(", ")) + ", List)";
   }

@@ -251,6 +251,10 @@ class InventoryDecodeTest {
             List.of(
                 "test.yaml[0]: apiVersion \"networking.k8s.io/v1beta1\" is not supported for NetworkPolicy (expected: networking.k8s.io/v1)")),
         Arguments.of(
+            "kind spelt with the wrong case",
+            "apiVersion: cilium.io/v2\nkind: CiliumNetworkpolicy\nmetadata: {name: p}\n",
+            List.of("test.yaml[0]: unsupported kind \"CiliumNetworkpolicy\" (did you mean CiliumNetworkPolicy?)")),
+        Arguments.of(
             "kind is required",
             "apiVersion: v1\nmetadata: {name: p}\n",
             List.of("test.yaml[0]: kind: required")));

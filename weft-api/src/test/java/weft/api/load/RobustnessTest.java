@@ -119,6 +119,24 @@ class RobustnessTest {
         .allSatisfy(e -> assertThat(e.message()).isNotBlank().doesNotStartWith("invalid resource"));
   }
 
+  @Property(tries = 500)
+  void yamlTokenSoupNeverEscapesAsAnException(@ForAll("yamlSoup") String yaml) {
+    LoadResult r = ResourceLoader.parse("soup.yaml", yaml);
+    assertThat(r.errors()).as(yaml).allSatisfy(e -> assertThat(e.message()).isNotBlank());
+  }
+
+  @Provide
+  Arbitrary<String> yamlSoup() {
+    return Arbitraries.of(
+            "apiVersion: v1\n", "kind: List\n", "kind: Namespace\n", "metadata:\n", "  name: a\n",
+            "items:\n", "- ", "  ", "[", "]", "{", "}", ", ", ": ", "&a ", "*a", "&b [1, 2]\n", "*b\n",
+            "---\n", "\n", "'q'", "\"x\"", "? ", "!!str ", "!!binary aGk=\n", "|\n  text\n", "# c\n",
+            "0x1F", "~", "yes", "1e3", "\t")
+        .list()
+        .ofMaxSize(30)
+        .map(parts -> String.join("", parts));
+  }
+
   @org.junit.jupiter.api.Test
   void theCorpusItselfIsValid() {
     for (String doc : CORPUS) {

@@ -69,6 +69,25 @@ public final class CertificateAuthority {
   }
 
   /**
+   * The CA as {@code weft controlplane} configures it: from {@code --ca-cert}/{@code --ca-key}
+   * (and optional chain) when given, else the one kept under the data dir. Giving only one of
+   * cert and key is an error.
+   */
+  public static CertificateAuthority open(Path dataDir, Optional<Path> caCert,
+      Optional<Path> caKey, Optional<Path> caChain, Clock clock) throws IOException {
+    if (caCert.isPresent() != caKey.isPresent()) {
+      throw new IllegalArgumentException(
+          "--ca-cert and --ca-key go together (got only " + (caCert.isPresent() ? "--ca-cert" : "--ca-key") + ")");
+    }
+    if (caCert.isEmpty() && caChain.isPresent()) {
+      throw new IllegalArgumentException("--ca-chain needs --ca-cert and --ca-key");
+    }
+    return caCert.isPresent()
+        ? fromPem(caCert.get(), caKey.get(), caChain, clock)
+        : loadOrCreate(dataDir, clock);
+  }
+
+  /**
    * The CA kept under {@code <dataDir>/ca/}: loaded if there, generated and written otherwise. Half
    * a CA (only the certificate or only the key) is an error, never silently replaced.
    */

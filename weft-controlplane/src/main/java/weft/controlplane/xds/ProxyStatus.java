@@ -37,6 +37,22 @@ public record ProxyStatus(
   }
 
   /**
+   * The proxy's config version: the highest version it ACKed for any type (types that did not
+   * change keep older versions), 0 before its first ACK. Meaningful together with {@link #inSync()}.
+   */
+  public long ackedVersion() {
+    long max = 0;
+    for (String v : ackedVersions.values()) {
+      try {
+        max = Math.max(max, Long.parseLong(v));
+      } catch (NumberFormatException notOurs) {
+        // versions are our counter's; anything else is not a number to compare
+      }
+    }
+    return max;
+  }
+
+  /**
    * Whether the proxy has ACKed everything it was sent: no update in flight and none rejected
    * since.
    */

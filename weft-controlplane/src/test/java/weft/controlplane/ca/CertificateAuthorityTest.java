@@ -112,6 +112,22 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void openUsesPemFilesWhenGivenAndTheDataDirOtherwise() throws Exception {
+    TestPki.Issued corp = TestPki.ca("CN=Corp", null);
+    Path cert = Files.writeString(dataDir.resolve("ca.pem"), TestPki.pem(corp.cert()));
+    Path key = Files.writeString(dataDir.resolve("k.pem"), TestPki.pem(corp.key().getPrivate()));
+    assertThat(CertificateAuthority.open(dataDir, Optional.of(cert), Optional.of(key),
+        Optional.empty(), clock).certificate()).isEqualTo(corp.cert());
+    assertThat(Files.exists(dataDir.resolve("ca"))).as("no root generated").isFalse();
+
+    X509Certificate generated = CertificateAuthority.open(dataDir, Optional.empty(),
+        Optional.empty(), Optional.empty(), clock).certificate();
+    assertThat(generated.getSubjectX500Principal().getName()).contains("weft root CA");
+    assertThatThrownBy(() -> CertificateAuthority.open(dataDir, Optional.of(cert),
+        Optional.empty(), Optional.empty(), clock)).hasMessageContaining("go together");
+  }
+
+  @Test
   void aKeyThatDoesNotMatchTheCertificateIsRefused() throws Exception {
     TestPki.Issued ca = TestPki.ca("CN=Corp", null);
     Path cert = Files.writeString(dataDir.resolve("ca.pem"), TestPki.pem(ca.cert()));

@@ -30,7 +30,8 @@ class XdsServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = XdsServer.start(new InetSocketAddress("127.0.0.1", 0), new ProxyStatusRegistry());
+    // counting from 0 keeps the expected versions readable
+    server = XdsServer.start(new InetSocketAddress("127.0.0.1", 0), new ProxyStatusRegistry(), 0);
   }
 
   @AfterEach
@@ -79,6 +80,7 @@ class XdsServerTest {
           .extracting(ProxyStatus.Nack::typeUrl, ProxyStatus.Nack::version, ProxyStatus.Nack::message)
           .containsExactly(CDS, "2", "cluster bad: no endpoints");
       assertThat(status.ackedVersions()).containsEntry(CDS, "1");
+      assertThat(status.ackedVersion()).isEqualTo(1);
       assertThat(status.inSync()).isFalse();
 
       // b keeps receiving updates
@@ -87,6 +89,15 @@ class XdsServerTest {
       DiscoveryResponse bUpdate = b.next();
       assertThat(bUpdate.getVersionInfo()).isEqualTo("3");
       assertThat(clusterNames(bUpdate)).containsExactlyInAnyOrder("b1", "b2");
+
+      // a is not sent the version it rejected again (a NACK loop): its next response is the fix
+      server.publish(Map.of("ns/a", snapshot(List.of("c1", "fixed"), List.of()),
+          "ns/b", snapshot(List.of("b1", "b2"), List.of())));
+      DiscoveryResponse fix = a.next();
+      assertThat(fix.getVersionInfo()).isEqualTo("4");
+      assertThat(clusterNames(fix)).containsExactlyInAnyOrder("c1", "fixed");
+      a.sotw(ack(fix));
+      await().until(() -> server.statuses().get("ns/a").orElseThrow().inSync());
     }
   }
 
@@ -114,6 +125,8 @@ class XdsServerTest {
       await().until(() -> server.statuses().get("ns/a").orElseThrow().inSync());
       assertThat(server.statuses().get("ns/a").orElseThrow().ackedVersions())
           .containsExactlyInAnyOrderEntriesOf(Map.of(CDS, "1", LDS, "2"));
+      assertThat(server.servedVersions("ns/a").orElseThrow())
+          .containsEntry(CDS, "1").containsEntry(LDS, "2");
     }
   }
 
@@ -179,6 +192,8 @@ class XdsServerTest {
       g.sotw(DiscoveryRequest.newBuilder().setTypeUrl(CDS));
       DiscoveryResponse r = g.next();
       assertThat(clusterNames(r)).containsExactly("default");
+      assertThat(server.servedTo("grpc-client-7").orElseThrow().clusters())
+          .extracting(Cluster::getName).containsExactly("default");
       g.sotw(ack(r));
 
       server.publish(Map.of("ns/a", snapshot(List.of("a1"), List.of()),
@@ -199,6 +214,23 @@ class XdsServerTest {
       a.sotwWithoutNode(ack(r));
       await().until(() -> server.statuses().get("ns/a").orElseThrow().ackedVersions()
           .equals(Map.of(CDS, "2")));
+    }
+  }
+
+  @Test
+  void aRestartedServerCountsOnFromAboveTheVersionsItServedBefore() throws Exception {
+    long before;
+    try (XdsServer first =
+        XdsServer.start(new InetSocketAddress("127.0.0.1", 0), new ProxyStatusRegistry())) {
+      for (int i = 0; i < 100; i++) {
+        first.publish(Map.of("ns/a", snapshot(List.of("c" + i), List.of())));
+      }
+      before = first.version();
+    }
+    try (XdsServer restarted =
+        XdsServer.start(new InetSocketAddress("127.0.0.1", 0), new ProxyStatusRegistry())) {
+      restarted.publish(Map.of("ns/a", snapshot(List.of("c0"), List.of())));
+      assertThat(restarted.version()).isGreaterThan(before);
     }
   }
 

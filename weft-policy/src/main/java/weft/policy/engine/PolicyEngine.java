@@ -9,6 +9,7 @@ import java.util.Optional;
 import weft.policy.identity.Identities;
 import weft.policy.identity.Identity;
 import weft.policy.identity.ReservedIdentity;
+import weft.policy.model.AuthzPolicy;
 import weft.policy.model.Dialect;
 import weft.policy.model.Direction;
 import weft.policy.model.IpAddress;
@@ -166,6 +167,16 @@ public final class PolicyEngine {
     Party p = resolve(peer);
     Party destination = direction == Direction.INGRESS ? s : p;
     return e.matchesPort(protocol, port, destination) && e.peers().contains(indexOf(p, s), p, p.isWorld());
+  }
+
+  /**
+   * Whether Istio rule {@code rule} of a {@code deny} or allow policy matches {@code flow} at its
+   * destination workload (lint asks this of sampled flows).
+   */
+  public boolean matches(AuthzPolicy.AuthzRule rule, boolean deny, Flow flow) {
+    Party src = resolve(flow.source());
+    Party dst = resolve(flow.destination());
+    return IstioEvaluator.matches(rule, istioRequest(flow, src, dst), deny);
   }
 
   /** The identity index of {@code p} as seen from {@code other}. */

@@ -70,6 +70,7 @@ public final class Linter {
         }
       }
     }
+    for (WorkloadPolicy w : l.workloads) l.istioShadowed(w, out);
     l.defaultDenyAllowingNothing(out);
     l.dialectsDisagree(out);
     return out;
@@ -123,6 +124,41 @@ public final class Linter {
         out.add(new Finding(Severity.ERROR, "dead-l7-rule", allow.rule(),
             "L3/L4 policy never lets these peers reach port " + matching.get(0).port() + " of " + w.workload().key()
                 + ", so its L7 rules never apply", Optional.of(matching.get(0))));
+      }
+    }
+  }
+
+  /** An Istio ALLOW rule every sampled match of which some DENY rule of the workload also matches. */
+  private void istioShadowed(WorkloadPolicy w, List<Finding> out) {
+    if (w.istio().denies().isEmpty()) return;
+    Endpoint to = new Endpoint.Workload(w.workload().namespace(), w.workload().name());
+    Set<Integer> ports = new java.util.TreeSet<>();
+    w.workload().ports().forEach(p -> ports.add(p.port()));
+    if (ports.isEmpty()) ports.add(80);
+    List<Optional<HttpRequest>> requests = SampleRequests.of(w);
+    for (AuthzPolicy allow : w.istio().allows()) {
+      for (AuthzPolicy.AuthzRule rule : allow.rules()) {
+        Flow example = null;
+        boolean shadowed = true;
+        for (Endpoint src : peers) {
+          if (src.equals(to)) continue;
+          for (int port : ports) {
+            for (Optional<HttpRequest> request : requests) {
+              Flow f = request.map(Flow.tcp(src, to, port)::withHttp).orElse(Flow.tcp(src, to, port));
+              if (!engine.matches(rule, false, f)) continue;
+              if (example == null) example = f;
+              boolean denied = false;
+              for (AuthzPolicy deny : w.istio().denies()) {
+                for (AuthzPolicy.AuthzRule d : deny.rules()) denied |= engine.matches(d, true, f);
+              }
+              shadowed &= denied;
+            }
+          }
+        }
+        if (example != null && shadowed) {
+          out.add(new Finding(Severity.ERROR, "allow-shadowed-by-deny", allow.ref().rule(rule.path()),
+              "every sampled request this ALLOW rule matches is denied by a DENY policy of " + w.workload().key(), Optional.of(example)));
+        }
       }
     }
   }

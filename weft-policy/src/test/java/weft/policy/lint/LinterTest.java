@@ -155,4 +155,30 @@ class LinterTest {
         .startsWith("warning dialects-disagree: default/jobs-api port 80: cilium denies (CiliumNetworkPolicy default/l7 spec.ingress[0].toPorts[0]); istio allows (AuthorizationPolicy default/jobs spec.rules[0])")
         .endsWith("example: default/tweet -> default/jobs-api TCP/80 GET /jobs/1/x"));
   }
+
+  @Test
+  void anIstioAllowRuleThatADenyPolicyCoversIsShadowed() {
+    List<String> findings = lint("""
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: allow, namespace: default}
+        spec:
+          selector: {matchLabels: {app: jobs-api}}
+          rules:
+          - from: [{source: {namespaces: [other]}}]
+          - from: [{source: {principals: [cluster.local/ns/default/sa/tweet]}}]
+        ---
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: deny-other, namespace: default}
+        spec:
+          selector: {matchLabels: {app: jobs-api}}
+          action: DENY
+          rules:
+          - from: [{source: {namespaces: [other]}}]
+        """);
+    assertThat(findings).anySatisfy(f -> assertThat(f).startsWith(
+        "error allow-shadowed-by-deny: AuthorizationPolicy default/allow spec.rules[0]: every sampled request"));
+    assertThat(findings).noneSatisfy(f -> assertThat(f).contains("default/allow spec.rules[1]"));
+  }
 }
