@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.Provider.class,
     description = "weft: identity-aware service mesh: proxy, policy, control plane.",
     subcommands = {
+      ProxyCommand.class,
       VersionCommand.class,
       weft.cli.policy.PolicyCommand.class,
       weft.cli.controlplane.ControlPlaneCommand.class,

@@ -1,5 +1,6 @@
 package weft.controlplane.xds;
 
+import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
@@ -54,11 +55,13 @@ public final class XdsServer implements AutoCloseable {
     this.statuses = statuses;
     this.version = initialVersion;
     StatusCallbacks callbacks = new StatusCallbacks(statuses, this::nodeSeen, this::nodeClosed);
-    // resources shared between proxies' snapshots (one service's cluster seen by every client) are
-    // serialized once, not once per proxy: the cache is keyed by instance (weak keys)
+    // a resource many proxies see (one service's cluster) is serialized once, not once per proxy:
+    // java-control-plane's cache is keyed by message value and drops an entry once the serialized
+    // form is no longer referenced (weak values)
     V3DiscoveryServer xds = new V3DiscoveryServer(List.of(callbacks), cache,
         new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
-    FirstNodeInterceptor firstNode = new FirstNodeInterceptor();
+    RequestDefaultsInterceptor defaults = new RequestDefaultsInterceptor();
+    NackHoldInterceptor nackHold = new NackHoldInterceptor();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     for (BindableService service :
         List.<BindableService>of(
@@ -68,7 +71,8 @@ public final class XdsServer implements AutoCloseable {
             xds.getClusterDiscoveryServiceImpl(),
             xds.getEndpointDiscoveryServiceImpl(),
             xds.getSecretDiscoveryServiceImpl())) {
-      builder.addService(ServerInterceptors.intercept(service, firstNode));
+      // the last interceptor given runs first: defaults fill the type URL nackHold keys on
+      builder.addService(ServerInterceptors.intercept(service, nackHold, defaults));
     }
     // proxies hold their stream for hours; let their keepalives through
     builder.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
@@ -79,8 +83,8 @@ public final class XdsServer implements AutoCloseable {
   public static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses)
       throws IOException {
     // Versions must also grow across restarts: a proxy reconnecting with version_info "7" to a
-    // restarted server whose counter is back at 7 (for other content) would be told nothing. Start
-    // from the wall clock in microseconds, which a counter bumped per publish does not catch up with.
+    // restarted server whose counter is back at 7 (for other content) would be told nothing.
+    // Start from the wall clock in microseconds: a counter bumped per publish does not catch up.
     return start(address, statuses, System.currentTimeMillis() * 1000);
   }
 
@@ -113,6 +117,18 @@ public final class XdsServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The version of each resource type the node is being served now (type URL to version), to
+   * compare with {@link ProxyStatus#ackedVersions()}: a proxy is up to date when it has ACKed these
+   * for every type it subscribes to.
+   */
+  public Optional<Map<String, String>> servedVersions(String nodeId) {
+    synchronized (lock) {
+      Published p = published.get(nodeId);
+      return p == null ? Optional.empty() : Optional.of(p.versions.byTypeUrl());
+    }
+  }
+
   /** The version of the last publish that changed something (the initial version before any). */
   public long version() {
     synchronized (lock) {
@@ -134,7 +150,7 @@ public final class XdsServer implements AutoCloseable {
         changed |= apply(e.getKey(), e.getValue(), next);
       }
       for (String node : List.copyOf(published.keySet())) {
-        if (!desired.containsKey(node)) {
+        if (!desired.containsKey(node) && !forget(node)) {
           changed |= apply(node, defaultSnapshot, next);
         }
       }
@@ -189,15 +205,23 @@ public final class XdsServer implements AutoCloseable {
     }
   }
 
-  /** Forget nodes we only served the default to once they are gone, so they do not accumulate. */
+  /** Forget nodes that are gone and not published, so they do not accumulate. */
   private void nodeClosed(String node) {
     synchronized (lock) {
-      if (!desired.containsKey(node)
-          && statuses.get(node).map(s -> !s.connected()).orElse(true)
-          && cache.clearSnapshot(node)) {
-        published.remove(node);
+      if (!desired.containsKey(node)) {
+        forget(node);
       }
     }
+  }
+
+  /** Drops a disconnected node's snapshot; false if it is connected or watched. Holds lock. */
+  private boolean forget(String node) {
+    boolean connected = statuses.get(node).map(ProxyStatus::connected).orElse(false);
+    if (connected || !cache.clearSnapshot(node)) {
+      return false;
+    }
+    published.remove(node);
+    return true;
   }
 
   @Override
@@ -227,6 +251,15 @@ public final class XdsServer implements AutoCloseable {
           prev.clusters().equals(next.clusters()) ? prevVersions.clusters : v,
           prev.endpoints().equals(next.endpoints()) ? prevVersions.endpoints : v,
           prev.secrets().equals(next.secrets()) ? prevVersions.secrets : v);
+    }
+
+    Map<String, String> byTypeUrl() {
+      return Map.of(
+          Resources.V3.LISTENER_TYPE_URL, listeners,
+          Resources.V3.ROUTE_TYPE_URL, routes,
+          Resources.V3.CLUSTER_TYPE_URL, clusters,
+          Resources.V3.ENDPOINT_TYPE_URL, endpoints,
+          Resources.V3.SECRET_TYPE_URL, secrets);
     }
 
     Snapshot snapshot(ProxySnapshot s) {

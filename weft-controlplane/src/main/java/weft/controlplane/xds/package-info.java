@@ -13,8 +13,10 @@
  *       per-node connection, versions sent/ACKed, last NACK ({@code weft get proxies})
  *   <li>{@code StatusCallbacks}: java-control-plane stream callbacks to registry events (ACK/NACK by
  *       nonce)
- *   <li>{@code FirstNodeInterceptor}: fills in the node of requests that leave it out
- *       (set_node_on_first_message_only)
+ *   <li>{@code RequestDefaultsInterceptor}: fills in the node and type URL of requests that leave
+ *       them implicit
+ *   <li>{@code NackHoldInterceptor}: a SotW NACK waits for new config instead of being answered
+ *       with the rejected version again
  * </ul>
  */
 package weft.controlplane.xds;

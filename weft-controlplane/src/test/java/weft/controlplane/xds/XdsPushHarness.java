@@ -91,13 +91,14 @@ public final class XdsPushHarness {
 
   private static void connect(ManagedChannel channel, String nodeId) {
     Node node = Node.newBuilder().setId(nodeId).build();
-    StreamObserver<DiscoveryRequest>[] out = new StreamObserver[1];
-    out[0] = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(
+    List<StreamObserver<DiscoveryRequest>> out = new ArrayList<>(1);
+    out.add(AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(
         new StreamObserver<>() {
           @Override
           public void onNext(DiscoveryResponse r) {
             synchronized (out) {
-              out[0].onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(r.getTypeUrl())
+              out.getFirst().onNext(DiscoveryRequest.newBuilder().setNode(node)
+                  .setTypeUrl(r.getTypeUrl())
                   .setVersionInfo(r.getVersionInfo()).setResponseNonce(r.getNonce()).build());
             }
           }
@@ -107,11 +108,11 @@ public final class XdsPushHarness {
 
           @Override
           public void onCompleted() {}
-        });
+        }));
     synchronized (out) {
-      out[0].onNext(DiscoveryRequest.newBuilder().setNode(node)
+      out.getFirst().onNext(DiscoveryRequest.newBuilder().setNode(node)
           .setTypeUrl(Resources.V3.CLUSTER_TYPE_URL).build());
-      out[0].onNext(DiscoveryRequest.newBuilder().setNode(node)
+      out.getFirst().onNext(DiscoveryRequest.newBuilder().setNode(node)
           .setTypeUrl(Resources.V3.ENDPOINT_TYPE_URL).build());
     }
   }

@@ -89,6 +89,15 @@ class XdsServerTest {
       DiscoveryResponse bUpdate = b.next();
       assertThat(bUpdate.getVersionInfo()).isEqualTo("3");
       assertThat(clusterNames(bUpdate)).containsExactlyInAnyOrder("b1", "b2");
+
+      // a is not sent the version it rejected again (a NACK loop): its next response is the fix
+      server.publish(Map.of("ns/a", snapshot(List.of("c1", "fixed"), List.of()),
+          "ns/b", snapshot(List.of("b1", "b2"), List.of())));
+      DiscoveryResponse fix = a.next();
+      assertThat(fix.getVersionInfo()).isEqualTo("4");
+      assertThat(clusterNames(fix)).containsExactlyInAnyOrder("c1", "fixed");
+      a.sotw(ack(fix));
+      await().until(() -> server.statuses().get("ns/a").orElseThrow().inSync());
     }
   }
 
@@ -116,6 +125,8 @@ class XdsServerTest {
       await().until(() -> server.statuses().get("ns/a").orElseThrow().inSync());
       assertThat(server.statuses().get("ns/a").orElseThrow().ackedVersions())
           .containsExactlyInAnyOrderEntriesOf(Map.of(CDS, "1", LDS, "2"));
+      assertThat(server.servedVersions("ns/a").orElseThrow())
+          .containsEntry(CDS, "1").containsEntry(LDS, "2");
     }
   }
 
