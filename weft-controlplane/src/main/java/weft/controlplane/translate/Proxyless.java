@@ -33,8 +33,7 @@ final class Proxyless {
   static ProxySnapshot snapshot(Traffic traffic) {
     // no client namespace: short names resolve nowhere, DestinationRules from the service's namespace
     Traffic.OutboundPart part = traffic.build("", new Locality("", ""), false);
-    Map<String, Optional<TrafficPolicy.ConsistentHash>> hashes = new HashMap<>();
-    part.clusters().forEach(c -> hashes.put(c.getName(), Optional.empty()));
+    Map<String, Optional<TrafficPolicy.ConsistentHash>> hashes = part.hashes();
     Map<String, Integer> nameCount = new HashMap<>();
     traffic.registry.services().forEach(s -> nameCount.merge(s.name(), 1, Integer::sum));
     List<Listener> listeners = new ArrayList<>();

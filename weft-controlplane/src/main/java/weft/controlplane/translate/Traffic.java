@@ -47,7 +47,7 @@ final class Traffic {
 
   /** One client's outbound resources. */
   record OutboundPart(RouteConfiguration routes, List<HTTPFault> faults, List<Cluster> clusters,
-      List<ClusterLoadAssignment> endpoints) {}
+      List<ClusterLoadAssignment> endpoints, Map<String, Optional<TrafficPolicy.ConsistentHash>> hashes) {}
 
   Traffic(ResourceSet resources, Registry registry, TranslateOptions options, PolicyEngine engine, Set<String> problems) {
     this.registry = registry;
@@ -143,7 +143,7 @@ final class Traffic {
         }
       }
     }
-    return new OutboundPart(Outbound.routeConfiguration(hosts), faults, clusters, endpoints);
+    return new OutboundPart(Outbound.routeConfiguration(hosts), faults, clusters, endpoints, Map.copyOf(hashes));
   }
 
   private List<HTTPFault> faults(VirtualService vs, List<String> domains) {
