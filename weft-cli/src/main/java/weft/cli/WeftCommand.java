@@ -25,12 +25,12 @@ import picocli.CommandLine.Command;
     footer = {
       "",
       "Examples:",
-      "  weft proxy -c bootstrap.yaml            run the proxy from an Envoy v3 bootstrap",
-      "  weft controlplane --config-dir mesh/    run the control plane",
-      "  weft apply -f policy.yaml               add resources through the control plane's API",
-      "  weft get workloads                      list workloads (also services, policies, proxies, status)",
-      "  weft describe workload default/tweet    identity, policies, proxy and certificate of a workload",
-      "  weft version                            print the version"
+      "  weft proxy -c examples/front-proxy/envoy.yaml      run the proxy from an Envoy v3 bootstrap",
+      "  weft policy trace -f examples/policies/resources --from default/tweet \\",
+      "      --to default/jobs-api --port 80 --http-method GET --http-path /jobs/331",
+      "  weft controlplane --config-dir examples/policies/resources",
+      "  weft get workloads                                 ask a running control plane",
+      "  weft version                                       print the version"
     })
 public final class WeftCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
