@@ -11,7 +11,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "weft: identity-aware service mesh: proxy, policy, control plane.",
-    subcommands = {VersionCommand.class},
+    subcommands = {
+      ProxyCommand.class,
+      weft.cli.policy.PolicyCommand.class,
+      VersionCommand.class,
+    },
     footer = {
       "",
       "Examples:",

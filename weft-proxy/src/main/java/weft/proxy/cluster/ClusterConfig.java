@@ -49,7 +49,7 @@ record ClusterConfig(
     "http_protocol_options", "common_http_protocol_options", "max_requests_per_connection",
     "dns_refresh_rate", "dns_lookup_family", "outlier_detection", "common_lb_config",
     "transport_socket", "ring_hash_lb_config", "maglev_lb_config", "least_request_lb_config",
-    "round_robin_lb_config"
+    "round_robin_lb_config", "load_balancing_policy"
   };
 
   static ClusterConfig compile(
@@ -118,9 +118,6 @@ record ClusterConfig(
             yield DnsLookupFamily.AUTO;
           }
         };
-    if (discovery == Discovery.STRICT_DNS) {
-      problems.add(path.field("type"), "STRICT_DNS is not implemented yet in this build");
-    }
     Optional<OutlierDetector.Config> outlier =
         c.hasOutlierDetection()
             ? Optional.of(

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import weft.proxy.config.ConfigPath;
 import weft.proxy.config.ConfigProblems;
 
@@ -57,9 +58,15 @@ public final class ClusterManager implements AutoCloseable {
     return runtimes.stream().map(ClusterRuntime::cluster).toList();
   }
 
-  /** Starts DNS refresh, health checks and outlier timers on the worker event loops. */
-  public void start() {
+  /**
+   * Starts DNS refresh, health checks and outlier timers on the worker event loops. The returned
+   * future completes when every STRICT_DNS cluster has finished its first lookups (Envoy's cluster
+   * warming); a proxy may wait for it before opening listeners.
+   */
+  public CompletableFuture<Void> start() {
     runtimes.forEach(ClusterRuntime::start);
+    return CompletableFuture.allOf(
+        runtimes.stream().map(r -> r.cluster().initialized()).toArray(CompletableFuture[]::new));
   }
 
   @Override

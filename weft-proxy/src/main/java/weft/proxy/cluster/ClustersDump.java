@@ -3,7 +3,8 @@ package weft.proxy.cluster;
 import java.util.Collection;
 
 /**
- * Envoy's admin {@code /clusters} text format: one {@code cluster::...} line per setting, then per
+ * Envoy's admin {@code /clusters} text format: one {@code cluster::...} line per setting (name,
+ * outlier success rates when outlier detection is on, circuit breakers per priority), then per
  * host its stats (sorted by name, as Envoy prints them), hostname, {@code health_flags}, weight,
  * locality, canary, priority and success rates (-1: weft does not compute success rates).
  */
@@ -15,6 +16,13 @@ final class ClustersDump {
     for (UpstreamCluster c : clusters) {
       String n = c.name();
       line(sb, n, "observability_name", n);
+      if (c.outlierDetector() != null) {
+        // success-rate detection is not implemented, so these are Envoy's "not computed" value
+        line(sb, n, "outlier::success_rate_average", "-1");
+        line(sb, n, "outlier::success_rate_ejection_threshold", "-1");
+        line(sb, n, "outlier::local_origin_success_rate_average", "-1");
+        line(sb, n, "outlier::local_origin_success_rate_ejection_threshold", "-1");
+      }
       CircuitBreakers.Thresholds t = c.circuitBreakers().thresholds();
       breakers(sb, n, "default_priority", t);
       breakers(sb, n, "high_priority", CircuitBreakers.Thresholds.DEFAULT);

@@ -12,12 +12,46 @@ import weft.proxy.config.ConfigProblems;
 import weft.proxy.config.SupportedFields;
 
 /**
- * One validated {@code health_checks} entry. {@code no_traffic_interval} and {@code
- * no_traffic_healthy_interval} are accepted but checks always run every {@code interval}: weft does
- * not track whether a cluster has seen traffic, and checking more often is the safe side.
+ * One validated {@code health_checks} entry, with Envoy's interval defaults ({@code
+ * unhealthy_interval} = interval, {@code unhealthy_edge_interval} = unhealthy_interval, {@code
+ * healthy_edge_interval} = interval). {@code no_traffic_interval} and {@code
+ * no_traffic_healthy_interval} are accepted but not used: weft checks at the traffic intervals from
+ * the start, since it does not track whether a cluster has carried traffic yet, and checking more
+ * often is the safe side.
  */
 record HealthCheckSpec(
-    Duration timeout, Duration interval, int unhealthyThreshold, int healthyThreshold, Check check) {
+    Duration timeout,
+    Duration interval,
+    Duration unhealthyInterval,
+    Duration unhealthyEdgeInterval,
+    Duration healthyEdgeInterval,
+    Duration initialJitter,
+    Duration intervalJitter,
+    int intervalJitterPercent,
+    int unhealthyThreshold,
+    int healthyThreshold,
+    Check check) {
+
+  /** A random delay in [0, initial_jitter) before a host's first check. */
+  long initialJitterMillis() {
+    long j = initialJitter.toMillis();
+    return j <= 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(j);
+  }
+
+  /** {@code base} plus up to {@code interval_jitter} and up to {@code interval_jitter_percent}. */
+  long jittered(long baseMillis) {
+    var r = java.util.concurrent.ThreadLocalRandom.current();
+    long out = baseMillis;
+    long j = intervalJitter.toMillis();
+    if (j > 0) {
+      out += r.nextLong(j);
+    }
+    long pct = intervalJitterPercent * baseMillis / 100;
+    if (pct > 0) {
+      out += r.nextLong(pct);
+    }
+    return out;
+  }
 
   sealed interface Check {}
 
@@ -59,8 +93,9 @@ record HealthCheckSpec(
       HealthCheck hc, String clusterName, ConfigPath p, ConfigProblems problems) {
     SupportedFields.check(
         hc, p, problems, "timeout", "interval", "unhealthy_threshold", "healthy_threshold",
-        "no_traffic_interval", "no_traffic_healthy_interval", "http_health_check",
-        "tcp_health_check");
+        "no_traffic_interval", "no_traffic_healthy_interval", "unhealthy_interval",
+        "unhealthy_edge_interval", "healthy_edge_interval", "initial_jitter", "interval_jitter",
+        "interval_jitter_percent", "http_health_check", "tcp_health_check");
     if (!hc.hasTimeout() || !hc.hasInterval()) {
       problems.add(p, "timeout and interval are required");
       return null;
@@ -93,9 +128,16 @@ record HealthCheckSpec(
     if (check == null) {
       return null;
     }
+    Duration unhealthy = Durations.or(hc.hasUnhealthyInterval(), hc.getUnhealthyInterval(), interval);
     return new HealthCheckSpec(
         timeout,
         interval,
+        unhealthy,
+        Durations.or(hc.hasUnhealthyEdgeInterval(), hc.getUnhealthyEdgeInterval(), unhealthy),
+        Durations.or(hc.hasHealthyEdgeInterval(), hc.getHealthyEdgeInterval(), interval),
+        Durations.or(hc.hasInitialJitter(), hc.getInitialJitter(), Duration.ZERO),
+        Durations.or(hc.hasIntervalJitter(), hc.getIntervalJitter(), Duration.ZERO),
+        Math.min(100, hc.getIntervalJitterPercent()),
         Math.max(1, hc.getUnhealthyThreshold().getValue()),
         Math.max(1, hc.getHealthyThreshold().getValue()),
         check);

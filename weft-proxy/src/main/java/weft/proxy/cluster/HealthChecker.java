@@ -1,27 +1,18 @@
 package weft.proxy.cluster;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import weft.proxy.observe.Counter;
 
@@ -56,6 +47,15 @@ final class HealthChecker {
     networkFailure = stats.counter("health_check.network_failure");
   }
 
+  /**
+   * Control loop, after {@link #start()}: completes once every current host has had one check
+   * result (Envoy warms a cluster with active health checks this way before using it).
+   */
+  CompletableFuture<Void> firstRound() {
+    return CompletableFuture.allOf(
+        sessions.values().stream().map(s -> s.firstResult).toArray(CompletableFuture[]::new));
+  }
+
   /** Control loop. */
   void start() {
     cluster.onMembershipChange(this::sync);
@@ -78,7 +78,12 @@ final class HealthChecker {
       Session s = sessions.remove(h);
       if (s == null) {
         s = new Session(h);
-        s.runCheck();
+        long delay = spec.initialJitterMillis();
+        if (delay == 0) {
+          s.runCheck();
+        } else {
+          s.timer = loop.schedule(s::runCheck, delay, TimeUnit.MILLISECONDS);
+        }
       }
       keep.put(h, s);
     }
@@ -89,8 +94,9 @@ final class HealthChecker {
   }
 
   /** One host's checks; every field is confined to the control loop. */
-  private final class Session {
+  private final class Session implements HealthProbes.Outcome {
     private final Host host;
+    private final CompletableFuture<Void> firstResult = new CompletableFuture<>();
     private boolean first = true;
     private int passes;
     private int fails;
@@ -106,6 +112,7 @@ final class HealthChecker {
 
     void stop() {
       stopped = true;
+      firstResult.complete(null);
       if (timer != null) {
         timer.cancel(false);
       }
@@ -131,6 +138,15 @@ final class HealthChecker {
                   new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                      // checks use the cluster's transport socket, as Envoy's do (e.g. TLS)
+                      UpstreamTransport t = cluster.transport();
+                      if (t != null) {
+                        String peer =
+                            host.hostname().isEmpty()
+                                ? host.healthCheckAddress().getHostString()
+                                : host.hostname();
+                        ch.pipeline().addLast(t.newHandler(ch.alloc(), peer, host.healthCheckAddress().getPort()));
+                      }
                       ch.pipeline().addLast(probe(gen));
                     }
                   })
@@ -146,13 +162,14 @@ final class HealthChecker {
 
     private ChannelHandler probe(int gen) {
       return switch (spec.check()) {
-        case HealthCheckSpec.Http http -> new HttpProbe(this, gen, http);
-        case HealthCheckSpec.Tcp tcp -> new TcpProbe(this, gen, tcp);
+        case HealthCheckSpec.Http http -> new HealthProbes.HttpProbe(this, gen, http);
+        case HealthCheckSpec.Tcp tcp -> new HealthProbes.TcpProbe(this, gen, tcp);
       };
     }
 
     /** Records one check's outcome (first outcome wins) and schedules the next check. */
-    void finish(int gen, boolean ok, boolean network) {
+    @Override
+    public void finish(int gen, boolean ok, boolean network) {
       if (!inFlight || stopped || gen != generation) {
         return;
       }
@@ -161,173 +178,78 @@ final class HealthChecker {
       if (channel != null) {
         channel.close();
       }
-      boolean changed = ok ? pass() : fail(network);
+      Transition t = ok ? pass() : fail(network);
       first = false;
-      if (changed) {
+      if (t == Transition.CHANGED) {
         cluster.healthChanged();
         cluster.stats().gauge("health_check.healthy").set(
             cluster.members().stream().filter(h -> !h.failedActiveHealthCheck()).count());
       }
-      timer = loop.schedule(this::runCheck, spec.interval().toMillis(), TimeUnit.MILLISECONDS);
+      // after the snapshot is republished, so that whoever waits sees the result in choose()
+      firstResult.complete(null);
+      timer = loop.schedule(this::runCheck, nextDelayMillis(t), TimeUnit.MILLISECONDS);
     }
 
-    private boolean pass() {
+    /**
+     * Envoy's HealthCheckerImplBase::interval: {@code unhealthy_interval} while failed, {@code
+     * interval} while healthy, the edge intervals while a transition is pending, plus jitter.
+     */
+    private long nextDelayMillis(Transition t) {
+      boolean failed = host.failedActiveHealthCheck();
+      Duration base;
+      if (failed) {
+        base = t == Transition.PENDING ? spec.healthyEdgeInterval() : spec.unhealthyInterval();
+      } else {
+        base = t == Transition.PENDING ? spec.unhealthyEdgeInterval() : spec.interval();
+      }
+      return spec.jittered(base.toMillis());
+    }
+
+    private Transition pass() {
       success.inc();
       fails = 0;
-      boolean changed = false;
+      Transition t = Transition.UNCHANGED;
       if (host.failedActiveHealthCheck()) {
         // Envoy: the very first result of a new host counts at once, later ones need the threshold
         if (first || ++passes >= spec.healthyThreshold()) {
-          changed = host.setFlag(Host.FAILED_ACTIVE_HC, false);
+          host.setFlag(Host.FAILED_ACTIVE_HC, false);
           passes = 0;
+          t = Transition.CHANGED;
+        } else {
+          t = Transition.PENDING;
         }
       }
+      // outlier.rst: a passing host (below unhealthy_threshold, or back over healthy_threshold)
+      // is unejected; one still marked failed is not
       OutlierDetector od = cluster.outlierDetector();
-      if (od != null) {
+      if (od != null && !host.failedActiveHealthCheck()) {
         od.onActiveHealthCheckSuccess(host);
       }
-      return changed;
+      return t;
     }
 
-    private boolean fail(boolean network) {
+    private Transition fail(boolean network) {
       failure.inc();
       if (network) {
         networkFailure.inc();
       }
       passes = 0;
       if (host.failedActiveHealthCheck()) {
-        return false;
+        return Transition.UNCHANGED;
       }
       if (!network || ++fails >= spec.unhealthyThreshold()) {
         fails = 0;
-        return host.setFlag(Host.FAILED_ACTIVE_HC, true);
+        host.setFlag(Host.FAILED_ACTIVE_HC, true);
+        return Transition.CHANGED;
       }
-      return false;
+      return Transition.PENDING;
     }
   }
 
-  /** Sends GET path and judges the response status; the body is not read. */
-  private static final class HttpProbe extends ChannelInboundHandlerAdapter {
-    private final Session session;
-    private final int gen;
-    private final HealthCheckSpec.Http http;
-
-    HttpProbe(Session session, int gen, HealthCheckSpec.Http http) {
-      this.session = session;
-      this.gen = gen;
-      this.http = http;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-      ctx.pipeline().addBefore(ctx.name(), null, new HttpClientCodec());
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-      DefaultFullHttpRequest rq =
-          new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, http.path(), Unpooled.EMPTY_BUFFER);
-      rq.headers()
-          .set(HttpHeaderNames.HOST, http.host())
-          .set(HttpHeaderNames.USER_AGENT, "Envoy/HC")
-          .set(HttpHeaderNames.CONNECTION, "close");
-      ctx.writeAndFlush(rq);
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      try {
-        if (msg instanceof HttpResponse r) {
-          session.finish(gen, http.expected(r.status().code()), false);
-        }
-      } finally {
-        ReferenceCountUtil.release(msg);
-      }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      session.finish(gen, false, true);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      session.finish(gen, false, true);
-    }
-  }
-
-  /** Connect-only, or send a payload and wait for each receive block in order. */
-  private static final class TcpProbe extends ChannelInboundHandlerAdapter {
-    private final Session session;
-    private final int gen;
-    private final HealthCheckSpec.Tcp tcp;
-    private final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
-
-    TcpProbe(Session session, int gen, HealthCheckSpec.Tcp tcp) {
-      this.session = session;
-      this.gen = gen;
-      this.tcp = tcp;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-      if (tcp.send().length > 0) {
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(tcp.send()));
-      }
-      if (tcp.receive().isEmpty()) {
-        session.finish(gen, true, false);
-      }
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf b = (ByteBuf) msg;
-      try {
-        byte[] chunk = new byte[b.readableBytes()];
-        b.readBytes(chunk);
-        received.writeBytes(chunk);
-      } finally {
-        b.release();
-      }
-      if (matches(received.toByteArray(), tcp.receive())) {
-        session.finish(gen, true, false);
-      }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      session.finish(gen, false, true);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      session.finish(gen, false, true);
-    }
-
-    /** Each block occurs after the previous one (Envoy's TCP health check matching). */
-    static boolean matches(byte[] data, List<byte[]> blocks) {
-      int from = 0;
-      for (byte[] block : blocks) {
-        int at = indexOf(data, block, from);
-        if (at < 0) {
-          return false;
-        }
-        from = at + block.length;
-      }
-      return true;
-    }
-
-    private static int indexOf(byte[] data, byte[] block, int from) {
-      outer:
-      for (int i = from; i + block.length <= data.length; i++) {
-        for (int j = 0; j < block.length; j++) {
-          if (data[i + j] != block[j]) {
-            continue outer;
-          }
-        }
-        return i;
-      }
-      return -1;
-    }
+  /** Envoy's HealthTransition: what one result did to the host's health. */
+  private enum Transition {
+    UNCHANGED,
+    PENDING,
+    CHANGED
   }
 }

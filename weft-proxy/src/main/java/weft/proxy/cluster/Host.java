@@ -218,7 +218,5 @@ public final class Host {
     final AtomicInteger consecutiveGatewayFailure = new AtomicInteger();
     int ejections; // the multiplier of base_ejection_time
     long lastEjectionNanos;
-    long lastUnejectionNanos;
-    boolean everUnejected;
   }
 }

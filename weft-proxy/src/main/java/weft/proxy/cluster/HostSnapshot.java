@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An immutable view of a cluster's hosts, grouped by priority and locality, with the priority load
@@ -115,7 +114,7 @@ final class HostSnapshot {
   static final class LocalityChoice {
     private final HostPicker[] pickers;
     private final int[] order;
-    private final AtomicLong cursor = new AtomicLong();
+    private final StripedCursor cursor;
 
     LocalityChoice(Level level, Shape shape) {
       Map<Locality, List<Host>> byLocality = new LinkedHashMap<>();
@@ -138,6 +137,7 @@ final class HostSnapshot {
         i++;
       }
       order = WeightedSequence.of(weights);
+      cursor = new StripedCursor(order.length);
     }
 
     /** The next locality's picker, or null when no locality has an effective weight. */
@@ -145,7 +145,7 @@ final class HostSnapshot {
       if (order.length == 0) {
         return null;
       }
-      return pickers[order[(int) Long.remainderUnsigned(cursor.getAndIncrement(), order.length)]];
+      return pickers[order[(int) Long.remainderUnsigned(cursor.next(), order.length)]];
     }
   }
 }

@@ -18,6 +18,19 @@ final class LbPolicies {
   record Compiled(LbPolicy policy, double panicThresholdPercent, boolean localityWeighted) {}
 
   static Compiled compile(Cluster c, ConfigPath path, ConfigProblems problems) {
+    if (c.hasLoadBalancingPolicy()) {
+      // the typed form wins; Envoy ignores a legacy *_lb_config next to it, weft refuses it
+      if (c.getLbConfigCase() != Cluster.LbConfigCase.LBCONFIG_NOT_SET) {
+        problems.add(
+            path.field(c.getLbConfigCase().name().toLowerCase()),
+            "cannot be combined with load_balancing_policy");
+      }
+      TypedLbPolicies.Result typed =
+          TypedLbPolicies.compile(c.getLoadBalancingPolicy(), path.field("load_balancing_policy"), problems);
+      Compiled common = common(c, typed.policy(), path, problems);
+      return new Compiled(
+          typed.policy(), common.panicThresholdPercent(), typed.localityWeighted() || common.localityWeighted());
+    }
     LbPolicy policy =
         switch (c.getLbPolicy()) {
           case ROUND_ROBIN -> new LbPolicy.RoundRobin();
@@ -52,6 +65,11 @@ final class LbPolicies {
           problems.unsupported(
               path.field(c.getLbConfigCase().name().toLowerCase()), c.getLbConfigCase().name().toLowerCase());
     }
+    return common(c, policy, path, problems);
+  }
+
+  /** {@code common_lb_config}: the panic threshold and legacy locality weighting. */
+  private static Compiled common(Cluster c, LbPolicy policy, ConfigPath path, ConfigProblems problems) {
     double panic = 50.0;
     boolean localityWeighted = false;
     if (c.hasCommonLbConfig()) {
@@ -70,7 +88,8 @@ final class LbPolicies {
         if (policy.usesHash()) {
           problems.add(
               cp.field("locality_weighted_lb_config"),
-              "locality weighting with " + c.getLbPolicy() + " is not supported");
+              "locality weighting with " + (policy instanceof LbPolicy.Maglev ? "MAGLEV" : "RING_HASH")
+                  + " is not supported");
         }
       }
     }

@@ -185,14 +185,20 @@ final class OutlierDetector {
     enforcedTotal.inc();
     (kind == Kind.CONSECUTIVE_5XX ? enforced5xx : enforcedGateway).inc();
     Host.OutlierState s = host.outlier;
-    long maxMultiplier = Math.max(1, config.maxEjectionTime().toNanos() / config.baseEjectionTime().toNanos());
-    s.ejections = (int) Math.min(s.ejections + 1, maxMultiplier);
+    long base = config.baseEjectionTime().toNanos();
+    // the multiplier grows until base * multiplier passes max_ejection_time (Envoy's backoff)
+    if (s.ejections * base < config.maxEjectionTime().toNanos() + base) {
+      s.ejections++;
+    }
     s.lastEjectionNanos = ticker.nanoTime();
     host.setFlag(Host.FAILED_OUTLIER_CHECK, true);
     cluster.healthChanged();
   }
 
-  /** Control loop: returns ejected hosts whose time is up, and decays the others' multipliers. */
+  /**
+   * Control loop: returns ejected hosts whose time ({@code min(base * multiplier, max)}) is up, and
+   * decrements the multiplier of every host found healthy (outlier.rst, ejection algorithm).
+   */
   void onIntervalTimer() {
     long now = ticker.nanoTime();
     long base = config.baseEjectionTime().toNanos();
@@ -201,16 +207,14 @@ final class OutlierDetector {
     for (Host h : cluster.members()) {
       Host.OutlierState s = h.outlier;
       if (!h.failedOutlierCheck()) {
-        // healthy for a whole base_ejection_time since the last unejection: shorten the next one
-        if (s.everUnejected && s.ejections > 0 && now - s.lastUnejectionNanos >= base) {
+        if (s.ejections > 0) {
           s.ejections--;
-          s.lastUnejectionNanos = now;
         }
         continue;
       }
       long ejectFor = Math.min(base * Math.max(1, s.ejections), max);
       if (now - s.lastEjectionNanos >= ejectFor) {
-        uneject(h, now);
+        uneject(h);
         changed = true;
       }
     }
@@ -219,10 +223,13 @@ final class OutlierDetector {
     }
   }
 
-  /** Control loop: a passing active health check returns an ejected host (Envoy's default). */
+  /**
+   * Control loop: the host passes active health checking (a check succeeded and it is not marked
+   * failed): an ejected host returns, with its counters cleared (Envoy's default).
+   */
   void onActiveHealthCheckSuccess(Host h) {
     if (config.successfulActiveHealthCheckUnejectHost() && h.failedOutlierCheck()) {
-      uneject(h, ticker.nanoTime());
+      uneject(h);
       cluster.healthChanged();
     }
   }
@@ -235,12 +242,10 @@ final class OutlierDetector {
     }
   }
 
-  private void uneject(Host h, long now) {
+  private void uneject(Host h) {
     h.setFlag(Host.FAILED_OUTLIER_CHECK, false);
     h.outlier.consecutive5xx.set(0);
     h.outlier.consecutiveGatewayFailure.set(0);
-    h.outlier.lastUnejectionNanos = now;
-    h.outlier.everUnejected = true;
     active--;
     ejectionsActive.set(active);
   }

@@ -1,14 +1,15 @@
 package weft.proxy.cluster;
 
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
-/** Weighted round robin over a precomputed smooth order; starts at a random offset as Envoy. */
+/**
+ * Weighted round robin over a precomputed smooth order; each thread stripe starts at a random
+ * offset, as each Envoy worker does.
+ */
 final class RoundRobinPicker implements HostPicker {
   private final Host[] hosts;
   private final int[] order;
-  private final AtomicLong cursor;
+  private final StripedCursor cursor;
 
   RoundRobinPicker(List<Host> hosts) {
     this.hosts = hosts.toArray(Host[]::new);
@@ -17,7 +18,7 @@ final class RoundRobinPicker implements HostPicker {
       weights[i] = this.hosts[i].weight();
     }
     this.order = WeightedSequence.of(weights);
-    this.cursor = new AtomicLong(order.length == 0 ? 0 : ThreadLocalRandom.current().nextInt(order.length));
+    this.cursor = new StripedCursor(order.length);
   }
 
   @Override
@@ -25,7 +26,7 @@ final class RoundRobinPicker implements HostPicker {
     if (order.length == 0) {
       return null;
     }
-    long i = cursor.getAndIncrement();
+    long i = cursor.next();
     return hosts[order[(int) Long.remainderUnsigned(i, order.length)]];
   }
 }

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -25,6 +26,7 @@ public final class UpstreamCluster {
   private final ClusterContext ctx;
   private final OutlierDetector outlier;
   private final HealthChecker healthChecker;
+  private final DnsRefresher dns;
   private final List<Consumer<List<Host>>> membershipListeners = new ArrayList<>();
   private volatile List<Host> members = List.of();
   private volatile HostSnapshot snapshot = HostSnapshot.EMPTY;
@@ -39,6 +41,7 @@ public final class UpstreamCluster {
         config.outlier().map(o -> new OutlierDetector(o, this, control, ctx.ticker(), stats)).orElse(null);
     this.healthChecker =
         config.healthChecks().isEmpty() ? null : new HealthChecker(config.healthChecks().get(0), this);
+    this.dns = config.discovery() == ClusterConfig.Discovery.STRICT_DNS ? new DnsRefresher(this) : null;
     if (config.discovery() == ClusterConfig.Discovery.STATIC) {
       List<Host> hosts = new ArrayList<>();
       for (Endpoints.Spec s : config.endpoints()) {
@@ -105,9 +108,17 @@ public final class UpstreamCluster {
     }
     int attempts = lb.hostSelectionRetryCount() + 1;
     Host host = null;
+    boolean single = s.levels.length == 1;
     for (int attempt = 0; attempt < attempts; attempt++) {
-      long hash = lb.hasHashKey() ? lb.hashKey() : ThreadLocalRandom.current().nextLong();
-      int p = s.load.choose(hash);
+      long hash;
+      if (lb.hasHashKey()) {
+        hash = lb.hashKey();
+      } else if (single && !s.usesHash) {
+        hash = 0; // one priority and a balancer that ignores the hash: no random draw needed
+      } else {
+        hash = ThreadLocalRandom.current().nextLong();
+      }
+      int p = single ? 0 : s.load.choose(hash);
       boolean panic = s.load.panic()[p];
       if (panic) {
         stats.lbHealthyPanic().inc();
@@ -175,6 +186,24 @@ public final class UpstreamCluster {
     if (healthChecker != null) {
       healthChecker.start();
     }
+    if (dns != null) {
+      dns.start();
+    }
+  }
+
+  /**
+   * Completes when the cluster is warm: STRICT_DNS has its first lookups and, with active health
+   * checks, every host has had its first check. Call after {@link #start()}.
+   */
+  CompletableFuture<Void> initialized() {
+    CompletableFuture<Void> members =
+        dns == null ? CompletableFuture.completedFuture(null) : dns.firstResolution();
+    if (healthChecker == null) {
+      return members;
+    }
+    // hosts found by the first lookup get their first check too
+    return members.thenCompose(
+        v -> CompletableFuture.supplyAsync(healthChecker::firstRound, control).thenCompose(f -> f));
   }
 
   /** Control loop. */
@@ -184,6 +213,9 @@ public final class UpstreamCluster {
     }
     if (healthChecker != null) {
       healthChecker.stop();
+    }
+    if (dns != null) {
+      dns.stop();
     }
   }
 

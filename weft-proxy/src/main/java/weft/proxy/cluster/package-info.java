@@ -34,6 +34,14 @@
  *                 | reportReset(host)
  * }</pre>
  *
+ * <h2>Bootstrap parsing</h2>
+ *
+ * The bootstrap's JSON type registry must know the {@code @type}s clusters may carry: {@code
+ * envoy.extensions.upstreams.http.v3.HttpProtocolOptions}, the TLS transport socket, and for {@code
+ * load_balancing_policy} the {@code envoy.extensions.load_balancing_policies.{round_robin,
+ * least_request,random,ring_hash,maglev}.v3} messages (plus any others a config lists as
+ * fallbacks, e.g. {@code pick_first}, so that it parses and is skipped).
+ *
  * <h2>Threading</h2>
  *
  * Each cluster has a control event loop (one of the workers). Health checks, DNS refresh and

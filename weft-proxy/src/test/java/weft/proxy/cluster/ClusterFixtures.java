@@ -17,7 +17,16 @@ final class ClusterFixtures {
 
   static final JsonFormat.Parser PARSER =
       JsonFormat.parser()
-          .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder().add(HttpProtocolOptions.getDescriptor()).build());
+          .usingTypeRegistry(
+              JsonFormat.TypeRegistry.newBuilder()
+                  .add(HttpProtocolOptions.getDescriptor())
+                  .add(io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin.getDescriptor())
+                  .add(io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest.getDescriptor())
+                  .add(io.envoyproxy.envoy.extensions.load_balancing_policies.random.v3.Random.getDescriptor())
+                  .add(io.envoyproxy.envoy.extensions.load_balancing_policies.ring_hash.v3.RingHash.getDescriptor())
+                  .add(io.envoyproxy.envoy.extensions.load_balancing_policies.maglev.v3.Maglev.getDescriptor())
+                  .add(io.envoyproxy.envoy.extensions.load_balancing_policies.pick_first.v3.PickFirst.getDescriptor())
+                  .build());
 
   static Cluster cluster(String json) {
     Cluster.Builder b = Cluster.newBuilder();

@@ -74,6 +74,64 @@ class HealthCheckTest {
   }
 
   @Test
+  void startCompletesAfterEveryHostHadItsFirstCheck() throws Exception {
+    try (TestBackend up = TestBackend.http();
+        var b = buildNio(cluster("\"http_health_check\":{\"path\":\"/\"}",
+            endpoint(up.port(), 0) + "," + endpoint(1, 0)))) {
+      b.manager().start().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      UpstreamCluster c = b.cluster("backend");
+      // the first passing check makes a host healthy at once; the refused one stays failed
+      assertThat(c.hosts().get(0).healthy()).isTrue();
+      assertThat(c.hosts().get(1).failedActiveHealthCheck()).isTrue();
+      assertThat(c.choose(LbContext.NONE)).isSameAs(c.hosts().get(0));
+    }
+  }
+
+  /** outlier.rst note: a passing active health check unejects, unless turned off. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "successful_active_health_check_uneject_host {0}")
+  @org.junit.jupiter.params.provider.CsvSource({"true", "false"})
+  void passingHealthCheckUnejectsAnOutlierByDefault(boolean uneject) throws Exception {
+    String json =
+        cluster("\"http_health_check\":{\"path\":\"/\"}", endpoint(0, 0))
+            .replace("\"health_checks\"",
+                "\"outlier_detection\":{\"max_ejection_percent\":100,"
+                    + "\"successful_active_health_check_uneject_host\":" + uneject + "},\"health_checks\"");
+    try (TestBackend up = TestBackend.http();
+        var b = buildNio(json.replace("\"port_value\":0", "\"port_value\":" + up.port()))) {
+      assertThat(b.problems().list()).isEmpty();
+      b.manager().start().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      UpstreamCluster c = b.cluster("backend");
+      Host h = only(b);
+      for (int i = 0; i < 5; i++) {
+        c.reportResponse(h, 500);
+      }
+      await().until(() -> b.stats().counter("cluster.backend.outlier_detection.ejections_enforced_total").value() == 1);
+      long after = b.stats().counter("cluster.backend.health_check.success").value();
+      await().until(() -> b.stats().counter("cluster.backend.health_check.success").value() > after + 2);
+      assertThat(h.failedOutlierCheck()).isEqualTo(!uneject);
+    }
+  }
+
+  @Test
+  void failedHostsAreCheckedAtTheUnhealthyInterval() {
+    String json =
+        cluster("\"http_health_check\":{\"path\":\"/\"}", "ENDPOINTS")
+            .replace("\"interval\":\"0.05s\"", "\"interval\":\"30s\",\"unhealthy_interval\":\"0.02s\"");
+    try (TestBackend failing = TestBackend.http();
+        TestBackend passing = TestBackend.http()) {
+      failing.status.set(503);
+      String eps = endpoint(failing.port(), 0) + "," + endpoint(passing.port(), 0);
+      try (var b = buildNio(json.replace("ENDPOINTS", eps))) {
+        assertThat(b.problems().list()).isEmpty();
+        b.manager().start();
+        await().until(() -> failing.requests.size() >= 5);
+        assertThat(passing.requests).hasSize(1);
+        assertThat(b.cluster("backend").hosts().get(1).healthy()).isTrue();
+      }
+    }
+  }
+
+  @Test
   void requestCarriesPathAndClusterNameAsHost() {
     try (TestBackend a = TestBackend.http();
         var b = buildNio(cluster("\"http_health_check\":{\"path\":\"/healthz\"}", endpoint(a.port(), 0)))) {

@@ -114,6 +114,35 @@ class OutlierDetectionTest {
   }
 
   @Test
+  void healthyIntervalsShrinkTheMultiplierAgain() {
+    String extra = outlier("\"base_ejection_time\":\"30s\",\"max_ejection_percent\":100");
+    try (var b = build(ticker, staticCluster("s", "ROUND_ROBIN", extra, 1, 2))) {
+      UpstreamCluster c = b.cluster("s");
+      OutlierDetector od = c.outlierDetector();
+      Host h = host(c, 1);
+      for (int round = 1; round <= 2; round++) {
+        for (int i = 0; i < 5; i++) {
+          c.reportResponse(h, 500);
+        }
+        await().until(h::failedOutlierCheck);
+        ticker.advanceSeconds(30L * round);
+        onControlLoop(c, od::onIntervalTimer);
+        assertThat(h.healthy()).isTrue();
+      }
+      // two healthy interval checks take the multiplier from 2 back to 0: the next ejection is 30 s
+      onControlLoop(c, od::onIntervalTimer);
+      onControlLoop(c, od::onIntervalTimer);
+      for (int i = 0; i < 5; i++) {
+        c.reportResponse(h, 500);
+      }
+      await().until(h::failedOutlierCheck);
+      ticker.advanceSeconds(30);
+      onControlLoop(c, od::onIntervalTimer);
+      assertThat(h.healthy()).isTrue();
+    }
+  }
+
+  @Test
   void ejectionTimeIsCappedByMaxEjectionTime() {
     String extra =
         outlier("\"base_ejection_time\":\"30s\",\"max_ejection_time\":\"40s\",\"max_ejection_percent\":100");
