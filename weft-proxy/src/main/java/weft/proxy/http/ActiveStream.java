@@ -283,9 +283,30 @@ final class ActiveStream implements FilterCallbacks {
     }
   }
 
+  private ResponsePacer pacer;
+
+  @Override
+  public void limitResponseRate(long kibPerSecond) {
+    if (!responseStarted) {
+      pacer = new ResponsePacer(sink.eventLoop(), kibPerSecond, this::sendData);
+    }
+  }
+
   @Override
   public void encodeData(HttpContent content) {
     if (done || !responseStarted) {
+      content.release();
+      return;
+    }
+    if (pacer != null) {
+      pacer.add(content);
+      return;
+    }
+    sendData(content);
+  }
+
+  private void sendData(HttpContent content) {
+    if (done) {
       content.release();
       return;
     }
@@ -331,6 +352,9 @@ final class ActiveStream implements FilterCallbacks {
     }
     done = true;
     releaseHeld();
+    if (pacer != null) {
+      pacer.close();
+    }
     cancel(idleTimer);
     cancel(requestTimer);
     info.durationNanos = System.nanoTime() - info.startNanos;

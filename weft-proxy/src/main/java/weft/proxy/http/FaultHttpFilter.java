@@ -42,6 +42,9 @@ public final class FaultHttpFilter implements HttpFilter {
     if (decision.isNone()) {
       return Status.CONTINUE;
     }
+    if (decision.responseRateLimitKbps() >= 0) {
+      cb.limitResponseRate(decision.responseRateLimitKbps());
+    }
     if (decision.delayMillis() >= 0) {
       cb.info().addResponseFlag(FaultDecision.DELAY_FLAG);
       timer = cb.eventLoop().schedule(this::afterDelay, decision.delayMillis(), TimeUnit.MILLISECONDS);

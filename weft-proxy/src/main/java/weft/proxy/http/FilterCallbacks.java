@@ -32,6 +32,9 @@ public interface FilterCallbacks {
   /** True once response headers have gone downstream. */
   boolean responseStarted();
 
+  /** Paces the response body at {@code kibPerSecond} (fault filter response_rate_limit). */
+  void limitResponseRate(long kibPerSecond);
+
   /** The route's idle_timeout replaces the connection manager's stream_idle_timeout; 0 disables. */
   void setStreamIdleTimeout(long millis);
 

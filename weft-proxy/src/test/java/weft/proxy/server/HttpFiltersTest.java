@@ -79,4 +79,24 @@ class HttpFiltersTest {
       assertThat(p.counter("http.test.fault.delays_injected")).isEqualTo(1);
     }
   }
+
+  @Test
+  void faultResponseRateLimitPacesTheBody() throws Exception {
+    backend.handler = req -> TestBackend.text(200, "x".repeat(512));
+    String fault = """
+        - name: envoy.filters.http.fault
+          typed_config:
+            "@type": type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault
+            response_rate_limit: {header_limit: {}, percentage: {numerator: 100}}
+        """;
+    try (ProxyFixture p = new ProxyFixture(ROUTES, fault, "", Map.of("b", backend.port()))) {
+      long t0 = System.nanoTime();
+      String r = RawHttp.exchange(p.port(), "GET / HTTP/1.1\r\nHost: a\r\n"
+          + "x-envoy-fault-throughput-response: 1\r\nConnection: close\r\n\r\n");
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(r).startsWith("HTTP/1.1 200").endsWith("x".repeat(512));
+      // 1 KiB/s in 50 ms ticks of 51 bytes: 512 bytes take about half a second
+      assertThat(ms).isGreaterThanOrEqualTo(400);
+    }
+  }
 }
