@@ -15,12 +15,14 @@ import picocli.CommandLine.Command;
       ProxyCommand.class,
       weft.cli.policy.PolicyCommand.class,
       VersionCommand.class,
+      weft.cli.bench.BenchCommand.class,
     },
     footer = {
       "",
       "Examples:",
       "  weft proxy -c bootstrap.yaml            run the proxy from an Envoy v3 bootstrap",
-      "  weft version                            print the version"
+      "  weft version                            print the version",
+      "  weft bench proxy --out r.md             measure weft hops against the direct path"
     })
 public final class WeftCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
