@@ -15,9 +15,9 @@ final class Tables {
       List.of("achieved req/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "errors", "proxy CPU s/1k req", "load1");
 
   private final Table small = new Table(
-      "Max throughput, closed loop, HTTP/1.1 keep-alive, 100 B responses", THROUGHPUT, List.of(0, 2));
+      "Max throughput, closed loop, HTTP/1.1 keep-alive, 100 B responses", THROUGHPUT, List.of(0));
   private final Table large = new Table(
-      "Max throughput, closed loop, HTTP/1.1 keep-alive, 16 KiB responses", THROUGHPUT, List.of(0, 2));
+      "Max throughput, closed loop, HTTP/1.1 keep-alive, 16 KiB responses", THROUGHPUT, List.of(0));
   private final Map<String, Table> latency = new LinkedHashMap<>();
   private final Table memory = new Table("Peak RSS of the proxy processes (VmHWM, summed over a path's proxies)",
       List.of("peak RSS MiB"), List.of());
@@ -29,7 +29,7 @@ final class Tables {
     for (int rate : rates) {
       for (Protocol p : Protocol.values()) {
         latency.put(key(rate, p), new Table("Latency at " + rate + " req/s, open loop (coordinated-omission corrected), "
-            + p.label() + ", 100 B responses", LATENCY, List.of(1, 3, 6)));
+            + p.label() + ", 100 B responses", LATENCY, List.of(1, 3)));
       }
     }
   }

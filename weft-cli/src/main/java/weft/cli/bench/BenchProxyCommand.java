@@ -60,13 +60,20 @@ final class BenchProxyCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** This JVM's binary and class path running {@code weft.cli.Main}, with the launcher's options. */
+  /**
+   * This JVM's binary and class path running {@code weft.cli.Main}, with the launcher's options and
+   * then {@code WEFT_BENCH_PROXY_JAVA_OPTS} (space-separated; e.g. a JFR recording per proxy).
+   */
   static List<String> weftCommand() {
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cmd = new ArrayList<>(List.of(java,
         "-XX:+UseZGC", "-Xms64m", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED",
         "-Dio.netty.allocator.type=pooled"));
+    String extra = System.getenv("WEFT_BENCH_PROXY_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "weft.cli.Main"));
     return cmd;
   }
