@@ -45,7 +45,7 @@ final class ProxyCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return 1;
     } catch (RuntimeException e) {
-      System.err.println("weft proxy: cannot start: " + e);
+      System.err.println("weft proxy: cannot start: " + e.getMessage());
       return 1;
     }
     CountDownLatch stop = new CountDownLatch(1);

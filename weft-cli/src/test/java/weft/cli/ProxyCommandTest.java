@@ -59,4 +59,38 @@ class ProxyCommandTest {
     }
     assertThat(err.toString(StandardCharsets.UTF_8)).contains(cfg.toString()).contains("RedisProxy");
   }
+
+  @Test
+  void saysWhichAddressCannotBeBound(@TempDir Path dir) throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      Path cfg = dir.resolve("busy.yaml");
+      Files.writeString(cfg, """
+          static_resources:
+            listeners:
+            - name: busy
+              address: {socket_address: {address: 127.0.0.1, port_value: %d}}
+              filter_chains:
+              - filters:
+                - name: envoy.filters.network.tcp_proxy
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+                    stat_prefix: t
+                    cluster: c
+            clusters:
+            - name: c
+              load_assignment: {cluster_name: c}
+          """.formatted(taken.getLocalPort()));
+      PrintStream old = System.err;
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      try {
+        assertThat(Main.run("proxy", "-c", cfg.toString(), "--concurrency", "1")).isEqualTo(1);
+      } finally {
+        System.setErr(old);
+      }
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .contains("listener 'busy': cannot bind /127.0.0.1:" + taken.getLocalPort());
+    }
+  }
 }

@@ -52,6 +52,8 @@ record ClusterConfig(
     "round_robin_lb_config", "load_balancing_policy"
   };
 
+  // dns_refresh_rate is deprecated in favour of a typed DNS cluster config, which weft does not read
+  @SuppressWarnings("deprecation")
   static ClusterConfig compile(
       Cluster c, ConfigPath path, ConfigProblems problems, UpstreamTransportFactory transports) {
     SupportedFields.check(c, path, problems, FIELDS);

@@ -17,11 +17,11 @@ import weft.proxy.config.ConfigProblems;
  */
 public final class ClusterManager implements AutoCloseable {
   private final Map<String, UpstreamCluster> clusters;
-  private final List<ClusterRuntime> runtimes;
+  private final List<UpstreamCluster> ordered;
 
-  private ClusterManager(Map<String, UpstreamCluster> clusters, List<ClusterRuntime> runtimes) {
+  private ClusterManager(Map<String, UpstreamCluster> clusters, List<UpstreamCluster> ordered) {
     this.clusters = clusters;
-    this.runtimes = runtimes;
+    this.ordered = ordered;
   }
 
   /**
@@ -31,7 +31,7 @@ public final class ClusterManager implements AutoCloseable {
   public static ClusterManager create(
       List<Cluster> protos, ConfigPath path, ConfigProblems problems, ClusterContext ctx) {
     Map<String, UpstreamCluster> clusters = new LinkedHashMap<>();
-    List<ClusterRuntime> runtimes = new java.util.ArrayList<>();
+    List<UpstreamCluster> ordered = new java.util.ArrayList<>();
     for (int i = 0; i < protos.size(); i++) {
       ConfigPath p = path.index(i);
       int before = problems.list().size();
@@ -44,9 +44,9 @@ public final class ClusterManager implements AutoCloseable {
       }
       UpstreamCluster cluster = new UpstreamCluster(config, ctx, ctx.workers().next());
       clusters.put(config.name(), cluster);
-      runtimes.add(new ClusterRuntime(cluster));
+      ordered.add(cluster);
     }
-    return new ClusterManager(Map.copyOf(clusters), List.copyOf(runtimes));
+    return new ClusterManager(Map.copyOf(clusters), List.copyOf(ordered));
   }
 
   /** The cluster named {@code name}, or null. */
@@ -54,8 +54,9 @@ public final class ClusterManager implements AutoCloseable {
     return clusters.get(name);
   }
 
+  /** Every cluster, in config order. */
   public Collection<UpstreamCluster> clusters() {
-    return runtimes.stream().map(ClusterRuntime::cluster).toList();
+    return ordered;
   }
 
   /**
@@ -64,14 +65,29 @@ public final class ClusterManager implements AutoCloseable {
    * warming); a proxy may wait for it before opening listeners.
    */
   public CompletableFuture<Void> start() {
-    runtimes.forEach(ClusterRuntime::start);
+    // background work of a cluster runs on its control loop only
+    ordered.forEach(c -> c.controlLoop().execute(c::start));
     return CompletableFuture.allOf(
-        runtimes.stream().map(r -> r.cluster().initialized()).toArray(CompletableFuture[]::new));
+        ordered.stream().map(UpstreamCluster::initialized).toArray(CompletableFuture[]::new));
   }
 
   @Override
   public void close() {
-    runtimes.forEach(ClusterRuntime::close);
+    for (UpstreamCluster c : ordered) {
+      try {
+        c.controlLoop().execute(c::close);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the worker loops are already shut down, and with them every timer and check
+      }
+    }
+  }
+
+  /**
+   * Envoy's admin {@code /clusters?format=json} content as an {@code admin.v3.Clusters} message;
+   * print it with protobuf's {@code JsonFormat}.
+   */
+  public io.envoyproxy.envoy.admin.v3.Clusters clustersStatus() {
+    return ClustersDump.proto(clusters());
   }
 
   /** Envoy's admin {@code /clusters} text (see {@link ClustersDump}). */

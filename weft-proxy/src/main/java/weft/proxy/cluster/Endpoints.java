@@ -1,7 +1,6 @@
 package weft.proxy.cluster;
 
 import io.envoyproxy.envoy.config.core.v3.Address;
-import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
@@ -30,15 +29,20 @@ record Endpoints(
    *
    * @param address an IP literal (STATIC) or a DNS name (STRICT_DNS)
    * @param healthCheckPort {@code health_check_config.port_value}, 0 = the endpoint's port
+   * @param healthCheckHost {@code health_check_config.hostname}: the HTTP check's Host header for
+   *     this endpoint, empty = the cluster-level one
+   * @param edsUnhealthy {@code health_status} UNHEALTHY, DRAINING or TIMEOUT
    */
   record Spec(
       String address,
       int port,
       int healthCheckPort,
+      String healthCheckHost,
       String hostname,
       Locality locality,
       int priority,
-      int weight) {}
+      int weight,
+      boolean edsUnhealthy) {}
 
   static Endpoints compile(ClusterLoadAssignment la, ConfigPath path, ConfigProblems problems) {
     SupportedFields.check(la, path, problems, "cluster_name", "endpoints", "policy");
@@ -106,9 +110,17 @@ record Endpoints(
   private static Spec endpoint(
       LbEndpoint le, ConfigPath p, Locality locality, int priority, ConfigProblems problems) {
     SupportedFields.check(le, p, problems, "endpoint", "health_status", "load_balancing_weight");
-    if (le.getHealthStatus() != HealthStatus.UNKNOWN && le.getHealthStatus() != HealthStatus.HEALTHY) {
-      problems.unsupported(p.field("health_status"), le.getHealthStatus());
-    }
+    // Envoy: UNHEALTHY, DRAINING and TIMEOUT mark the host /failed_eds_health; DEGRADED would
+    // need degraded priority load, which weft does not implement
+    boolean edsUnhealthy =
+        switch (le.getHealthStatus()) {
+          case UNKNOWN, HEALTHY -> false;
+          case UNHEALTHY, DRAINING, TIMEOUT -> true;
+          default -> {
+            problems.unsupported(p.field("health_status"), le.getHealthStatus());
+            yield false;
+          }
+        };
     int weight = le.hasLoadBalancingWeight() ? le.getLoadBalancingWeight().getValue() : 1;
     if (weight < 1) {
       problems.add(p.field("load_balancing_weight"), weight + " (expected: >= 1)");
@@ -122,17 +134,27 @@ record Endpoints(
     ConfigPath ep = p.field("endpoint");
     SupportedFields.check(e, ep, problems, "address", "health_check_config", "hostname");
     int hcPort = 0;
+    String hcHost = "";
     if (e.hasHealthCheckConfig()) {
       SupportedFields.check(
-          e.getHealthCheckConfig(), ep.field("health_check_config"), problems, "port_value");
+          e.getHealthCheckConfig(), ep.field("health_check_config"), problems, "port_value", "hostname");
       hcPort = e.getHealthCheckConfig().getPortValue();
+      hcHost = e.getHealthCheckConfig().getHostname();
     }
     SocketAddress sa = socketAddress(e.getAddress(), ep.field("address"), problems);
     if (sa == null) {
       return null;
     }
     return new Spec(
-        sa.getAddress(), sa.getPortValue(), hcPort, e.getHostname(), locality, priority, weight);
+        sa.getAddress(),
+        sa.getPortValue(),
+        hcPort,
+        hcHost,
+        e.getHostname(),
+        locality,
+        priority,
+        weight,
+        edsUnhealthy);
   }
 
   private static SocketAddress socketAddress(Address a, ConfigPath p, ConfigProblems problems) {

@@ -162,7 +162,7 @@ final class HealthChecker {
 
     private ChannelHandler probe(int gen) {
       return switch (spec.check()) {
-        case HealthCheckSpec.Http http -> new HealthProbes.HttpProbe(this, gen, http);
+        case HealthCheckSpec.Http http -> new HealthProbes.HttpProbe(this, gen, http, host.healthCheckHost());
         case HealthCheckSpec.Tcp tcp -> new HealthProbes.TcpProbe(this, gen, tcp);
       };
     }

@@ -27,11 +27,14 @@ final class HealthProbes {
     private final Outcome session;
     private final int gen;
     private final HealthCheckSpec.Http http;
+    private final String host;
 
-    HttpProbe(Outcome session, int gen, HealthCheckSpec.Http http) {
+    /** {@code host}: the endpoint's own Host header for checks, empty for the cluster's. */
+    HttpProbe(Outcome session, int gen, HealthCheckSpec.Http http, String host) {
       this.session = session;
       this.gen = gen;
       this.http = http;
+      this.host = host;
     }
 
     @Override
@@ -44,7 +47,7 @@ final class HealthProbes {
       DefaultFullHttpRequest rq =
           new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, http.path(), Unpooled.EMPTY_BUFFER);
       rq.headers()
-          .set(HttpHeaderNames.HOST, http.host())
+          .set(HttpHeaderNames.HOST, host.isEmpty() ? http.host() : host)
           .set(HttpHeaderNames.USER_AGENT, "Envoy/HC")
           .set(HttpHeaderNames.CONNECTION, "close");
       ctx.writeAndFlush(rq);

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Host {
   static final int FAILED_ACTIVE_HC = 1;
   static final int FAILED_OUTLIER_CHECK = 1 << 1;
+  static final int FAILED_EDS_HEALTH = 1 << 2;
 
   private final InetSocketAddress address;
   private final String addressString;
@@ -25,6 +26,7 @@ public final class Host {
   private final int priority;
   private final int weight;
   private final InetSocketAddress healthCheckAddress;
+  private final String healthCheckHost;
 
   private volatile int healthFlags;
 
@@ -46,7 +48,8 @@ public final class Host {
       Locality locality,
       int priority,
       int weight,
-      InetSocketAddress healthCheckAddress) {
+      InetSocketAddress healthCheckAddress,
+      String healthCheckHost) {
     this.address = address;
     this.addressString = render(address);
     this.hostname = hostname;
@@ -54,6 +57,7 @@ public final class Host {
     this.priority = priority;
     this.weight = weight;
     this.healthCheckAddress = healthCheckAddress;
+    this.healthCheckHost = healthCheckHost;
   }
 
   /** {@code 127.0.0.1:8080} or {@code [::1]:8080}, as Envoy prints host addresses. */
@@ -98,6 +102,11 @@ public final class Host {
     return healthCheckAddress;
   }
 
+  /** The endpoint's {@code health_check_config.hostname}, or empty. */
+  String healthCheckHost() {
+    return healthCheckHost;
+  }
+
   /** True when neither an active health check nor outlier detection has failed this host. */
   public boolean healthy() {
     return healthFlags == 0;
@@ -135,6 +144,9 @@ public final class Host {
     }
     if ((f & FAILED_OUTLIER_CHECK) != 0) {
       sb.append("/failed_outlier_check");
+    }
+    if ((f & FAILED_EDS_HEALTH) != 0) {
+      sb.append("/failed_eds_health");
     }
     return sb.toString();
   }
@@ -218,5 +230,6 @@ public final class Host {
     final AtomicInteger consecutiveGatewayFailure = new AtomicInteger();
     int ejections; // the multiplier of base_ejection_time
     long lastEjectionNanos;
+    long jitterNanos; // max_ejection_time_jitter drawn for the current ejection
   }
 }

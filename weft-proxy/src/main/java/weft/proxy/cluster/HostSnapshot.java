@@ -43,23 +43,29 @@ final class HostSnapshot {
       return EMPTY;
     }
     int maxPriority = hosts.stream().mapToInt(Host::priority).max().orElse(0);
-    Level[] levels = new Level[maxPriority + 1];
-    int[] healthy = new int[levels.length];
-    int[] total = new int[levels.length];
+    List<List<Host>> byPriority = new ArrayList<>();
+    int[] healthy = new int[maxPriority + 1];
+    int[] total = new int[maxPriority + 1];
     for (int p = 0; p <= maxPriority; p++) {
       List<Host> all = new ArrayList<>();
       for (Host h : hosts) {
         if (h.priority() == p) {
           all.add(h);
+          if (h.healthy()) {
+            healthy[p]++;
+          }
         }
       }
-      levels[p] = new Level(p, all, shape);
-      healthy[p] = levels[p].healthy.size();
+      byPriority.add(all);
       total[p] = all.size();
     }
     PriorityLoad load =
         PriorityLoad.compute(
             healthy, total, shape.overprovisioningFactor(), shape.panicThresholdPercent());
+    Level[] levels = new Level[maxPriority + 1];
+    for (int p = 0; p <= maxPriority; p++) {
+      levels[p] = new Level(p, byPriority.get(p), shape, load.panic()[p]);
+    }
     return new HostSnapshot(List.copyOf(hosts), levels, load, shape.policy().usesHash());
   }
 
@@ -71,37 +77,38 @@ final class HostSnapshot {
     return n;
   }
 
-  /** One priority level: its hosts, the healthy ones, and how to pick among them. */
+  /**
+   * One priority level: its hosts, the healthy ones, and how to pick among them. Only the picker
+   * the level needs is built: over all hosts when the level is in panic, else over the healthy ones.
+   */
   static final class Level {
     final int priority;
     final List<Host> all;
     final List<Host> healthy;
-    final HostPicker allPicker;
-    final HostPicker healthyPicker;
-    /** Locality choice for locality-weighted balancing; null when not configured. */
+    final boolean panic;
+    /** All hosts when in panic, else the healthy ones. */
+    private final HostPicker picker;
+    /** Locality choice for locality-weighted balancing; null when not configured or in panic. */
     final LocalityChoice localities;
 
-    Level(int priority, List<Host> all, Shape shape) {
+    Level(int priority, List<Host> all, Shape shape, boolean panic) {
       this.priority = priority;
       this.all = List.copyOf(all);
       this.healthy = all.stream().filter(Host::healthy).toList();
-      this.allPicker = shape.policy().picker(this.all);
-      this.healthyPicker = shape.policy().picker(this.healthy);
-      this.localities = shape.localityWeighted() ? new LocalityChoice(this, shape) : null;
+      this.panic = panic;
+      this.picker = shape.policy().picker(panic ? this.all : this.healthy);
+      this.localities = shape.localityWeighted() && !panic ? new LocalityChoice(this, shape) : null;
     }
 
-    /** A host in this level; {@code panic} means any host, healthy or not. */
-    Host pick(boolean panic, long hash, int attempt) {
-      if (panic) {
-        return allPicker.pick(hash, attempt);
-      }
+    /** A host in this level: any host in panic (Envoy ignores localities then), else a healthy one. */
+    Host pick(long hash, int attempt) {
       if (localities != null) {
         HostPicker p = localities.next();
         if (p != null) {
           return p.pick(hash, attempt);
         }
       }
-      return healthyPicker.pick(hash, attempt);
+      return picker.pick(hash, attempt);
     }
   }
 

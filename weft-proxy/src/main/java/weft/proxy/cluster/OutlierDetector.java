@@ -31,6 +31,7 @@ final class OutlierDetector {
       Duration interval,
       Duration baseEjectionTime,
       Duration maxEjectionTime,
+      Duration maxEjectionTimeJitter,
       int maxEjectionPercent,
       int enforcingConsecutive5xx,
       int enforcingConsecutiveGatewayFailure,
@@ -40,7 +41,7 @@ final class OutlierDetector {
     static Config compile(OutlierDetection o, ConfigPath path, ConfigProblems problems) {
       SupportedFields.check(
           o, path, problems, "consecutive_5xx", "consecutive_gateway_failure", "interval",
-          "base_ejection_time", "max_ejection_time", "max_ejection_percent",
+          "base_ejection_time", "max_ejection_time", "max_ejection_time_jitter", "max_ejection_percent",
           "enforcing_consecutive_5xx", "enforcing_consecutive_gateway_failure",
           "always_eject_one_host", "successful_active_health_check_uneject_host",
           // success-rate detection is refused unless explicitly disabled (enforcing 0)
@@ -58,6 +59,7 @@ final class OutlierDetector {
           Durations.or(o.hasInterval(), o.getInterval(), Duration.ofSeconds(10)),
           base,
           max.compareTo(base) < 0 ? base : max,
+          Durations.or(o.hasMaxEjectionTimeJitter(), o.getMaxEjectionTimeJitter(), Duration.ZERO),
           percent(o.hasMaxEjectionPercent(), o.getMaxEjectionPercent().getValue(), 10, path.field("max_ejection_percent"), problems),
           percent(o.hasEnforcingConsecutive5Xx(), o.getEnforcingConsecutive5Xx().getValue(), 100, path.field("enforcing_consecutive_5xx"), problems),
           percent(o.hasEnforcingConsecutiveGatewayFailure(), o.getEnforcingConsecutiveGatewayFailure().getValue(), 0, path.field("enforcing_consecutive_gateway_failure"), problems),
@@ -191,6 +193,9 @@ final class OutlierDetector {
       s.ejections++;
     }
     s.lastEjectionNanos = ticker.nanoTime();
+    long jitter = config.maxEjectionTimeJitter().toNanos();
+    // spread returns so that every proxy does not retry the host at the same moment
+    s.jitterNanos = jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter) : 0;
     host.setFlag(Host.FAILED_OUTLIER_CHECK, true);
     cluster.healthChanged();
   }
@@ -212,7 +217,7 @@ final class OutlierDetector {
         }
         continue;
       }
-      long ejectFor = Math.min(base * Math.max(1, s.ejections), max);
+      long ejectFor = Math.min(base * Math.max(1, s.ejections), max) + s.jitterNanos;
       if (now - s.lastEjectionNanos >= ejectFor) {
         uneject(h);
         changed = true;

@@ -54,17 +54,26 @@ public final class UpstreamCluster {
 
   Host newHost(Endpoints.Spec s, InetAddress ip) {
     int hcPort = s.healthCheckPort() == 0 ? s.port() : s.healthCheckPort();
+    // Envoy's STRICT_DNS hosts are named after the DNS name unless the endpoint sets hostname
+    String hostname =
+        s.hostname().isEmpty() && config.discovery() == ClusterConfig.Discovery.STRICT_DNS
+            ? s.address()
+            : s.hostname();
     Host h =
         new Host(
             new InetSocketAddress(ip, s.port()),
-            s.hostname(),
+            hostname,
             s.locality(),
             s.priority(),
             s.weight(),
-            new InetSocketAddress(ip, hcPort));
+            new InetSocketAddress(ip, hcPort),
+            s.healthCheckHost());
     if (!config.healthChecks().isEmpty()) {
       // Envoy: a new host counts as failing active health checks until its first check passes
       h.setFlag(Host.FAILED_ACTIVE_HC, true);
+    }
+    if (s.edsUnhealthy()) {
+      h.setFlag(Host.FAILED_EDS_HEALTH, true);
     }
     return h;
   }
@@ -119,11 +128,11 @@ public final class UpstreamCluster {
         hash = ThreadLocalRandom.current().nextLong();
       }
       int p = single ? 0 : s.load.choose(hash);
-      boolean panic = s.load.panic()[p];
-      if (panic) {
+      HostSnapshot.Level level = s.levels[p];
+      if (level.panic) {
         stats.lbHealthyPanic().inc();
       }
-      host = s.levels[p].pick(panic, hash, attempt);
+      host = level.pick(hash, attempt);
       if (host == null || attempts == 1 || !lb.shouldSelectAnotherHost(host)) {
         return host;
       }

@@ -11,8 +11,10 @@
  *     bootstrap.getStaticResources().getClustersList(),
  *     ConfigPath.of("static_resources").field("clusters"), problems, ctx);
  * problems.throwIfAny("invalid bootstrap");
- * clusters.start();                               // DNS, health checks, outlier timers
+ * clusters.start();          // DNS, health checks, outlier timers; returns a future that
+ *                             // completes when clusters are warm (first DNS + first checks)
  * String text = clusters.dumpClusters();          // admin /clusters
+ * Clusters json = clusters.clustersStatus();      // admin /clusters?format=json (JsonFormat)
  * clusters.close();                               // on shutdown
  * }</pre>
  *
@@ -33,6 +35,22 @@
  * outlier:        c.reportResponse(host, status) | reportConnectFailure(host) | reportTimeout(host)
  *                 | reportReset(host)
  * }</pre>
+ *
+ * <h2>Files</h2>
+ *
+ * <ul>
+ *   <li>config: {@code ClusterConfig} (cluster.proto), {@code Endpoints} (load_assignment), {@code
+ *       LbPolicies}/{@code TypedLbPolicies}, {@code UpstreamProtocol}, {@code HealthCheckSpec},
+ *       {@code OutlierDetector.Config}
+ *   <li>runtime: {@code ClusterManager}, {@code UpstreamCluster}, {@code Host}, {@code
+ *       HostSnapshot} (priorities, localities), {@code PriorityLoad}, {@code CircuitBreakers},
+ *       {@code ClusterStats}, {@code ClustersDump}
+ *   <li>balancers: {@code RoundRobinPicker} ({@code WeightedSequence}, {@code StripedCursor}),
+ *       {@code LeastRequestPicker}, {@code RandomPicker}, {@code RingHashPicker}, {@code
+ *       MaglevPicker}, {@code XxHash64}
+ *   <li>background: {@code HealthChecker} + {@code HealthProbes}, {@code OutlierDetector}, {@code
+ *       DnsRefresher}, {@code SocketTypes}
+ * </ul>
  *
  * <h2>Bootstrap parsing</h2>
  *

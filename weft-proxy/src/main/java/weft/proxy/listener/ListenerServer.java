@@ -23,6 +23,10 @@ import weft.proxy.server.Transport;
 public final class ListenerServer {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerServer.class);
 
+  /** Set on a connection whose transport socket verified the client certificate. */
+  public static final io.netty.util.AttributeKey<Boolean> PEER_VERIFIED =
+      io.netty.util.AttributeKey.valueOf(ListenerServer.class, "peerVerified");
+
   private final ListenerConfig cfg;
   private final ListenerStats stats;
   private final AtomicLong active = new AtomicLong();
@@ -76,7 +80,12 @@ public final class ListenerServer {
             accept(ch);
           }
         });
-    serverChannel = b.bind(cfg.address()).sync().channel();
+    io.netty.channel.ChannelFuture f = b.bind(cfg.address()).await();
+    if (!f.isSuccess()) {
+      throw new IllegalStateException("listener '" + cfg.name() + "': cannot bind " + cfg.address()
+          + ": " + f.cause().getMessage(), f.cause());
+    }
+    serverChannel = f.channel();
     InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
     LOG.info("listener '{}' on {}", cfg.name(), bound);
     return bound;
@@ -128,6 +137,7 @@ public final class ListenerServer {
     ChannelPipeline p = ch.pipeline();
     if (chain.transport() != null) {
       p.addLast("tls", chain.transport().newHandler(ch.alloc()));
+      ch.attr(PEER_VERIFIED).set(chain.transport().verifiesPeer());
     }
     for (NetworkFilterFactory f : chain.filters()) {
       f.install(ch);

@@ -91,7 +91,14 @@ public final class ProxyServer implements AutoCloseable {
     if (config.adminAddress() != null) {
       Instant loaded = Instant.now();
       List<Message> dump = ConfigDumps.ofBootstrap(config.bootstrap(), loaded);
-      admin = AdminServer.start(config.adminAddress(), adminGroup, transport.serverChannel(),
+      admin = startAdmin(dump);
+      LOG.info("admin on {}", admin.address());
+    }
+  }
+
+  private AdminServer startAdmin(List<Message> dump) throws InterruptedException {
+    try {
+      return AdminServer.start(config.adminAddress(), adminGroup, transport.serverChannel(),
           new AdminSources() {
             @Override
             public boolean initialized() {
@@ -118,7 +125,12 @@ public final class ProxyServer implements AutoCloseable {
               return config.bootstrap().getNode();
             }
           });
-      LOG.info("admin on {}", admin.address());
+    } catch (InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      // Netty rethrows bind errors unchecked-but-checked; name the address instead
+      throw new IllegalStateException("admin: cannot bind " + config.adminAddress() + ": "
+          + e.getMessage(), e);
     }
   }
 

@@ -64,7 +64,7 @@ class ClusterConfigErrorsTest {
       quoteCharacter = '`',
       value = {
         "`{\"priority\":1,\"lb_endpoints\":[{\"endpoint\":{\"address\":{\"socket_address\":{\"address\":\"127.0.0.1\",\"port_value\":80}}}}]}`|load_assignment.endpoints: priorities must be contiguous from 0; found 1 without 0",
-        "`{\"lb_endpoints\":[{\"health_status\":\"DRAINING\",\"endpoint\":{\"address\":{\"socket_address\":{\"address\":\"127.0.0.1\",\"port_value\":80}}}}]}`|load_assignment.endpoints[0].lb_endpoints[0].health_status: DRAINING is not supported",
+        "`{\"lb_endpoints\":[{\"health_status\":\"DEGRADED\",\"endpoint\":{\"address\":{\"socket_address\":{\"address\":\"127.0.0.1\",\"port_value\":80}}}}]}`|load_assignment.endpoints[0].lb_endpoints[0].health_status: DEGRADED is not supported",
         "`{\"lb_endpoints\":[{\"metadata\":{},\"endpoint\":{\"address\":{\"socket_address\":{\"address\":\"127.0.0.1\",\"port_value\":80}}}}]}`|load_assignment.endpoints[0].lb_endpoints[0].metadata: field is not supported by weft",
         "`{\"proximity\":1,\"lb_endpoints\":[{\"endpoint\":{\"address\":{\"socket_address\":{\"address\":\"127.0.0.1\",\"port_value\":80}}}}]}`|load_assignment.endpoints[0].proximity: field is not supported by weft",
         "`{\"lb_endpoints\":[{\"endpoint\":{\"address\":{\"pipe\":{\"path\":\"/x\"}}}}]}`|load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.pipe: field is not supported by weft",

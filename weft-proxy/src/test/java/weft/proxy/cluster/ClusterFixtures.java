@@ -3,7 +3,6 @@ package weft.proxy.cluster;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
-import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,7 +65,10 @@ final class ClusterFixtures {
   }
 
   static Built build(Ticker ticker, String... jsons) {
-    return build(new DefaultEventLoopGroup(1), ticker, jsons);
+    return build(
+        new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.local.LocalIoHandler.newFactory()),
+        ticker,
+        jsons);
   }
 
   /** Clusters on real NIO loops, for tests that open sockets (health checks, DNS). */

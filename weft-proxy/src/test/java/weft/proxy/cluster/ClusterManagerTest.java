@@ -125,6 +125,20 @@ class ClusterManagerTest {
   }
 
   @Test
+  void clustersStatusIsEnvoysJsonShape() throws Exception {
+    String extra = "\"circuit_breakers\":{\"thresholds\":[{\"max_retries\":10}]}";
+    try (var b = build(staticCluster("service", "ROUND_ROBIN", extra, 19482))) {
+      String json = com.google.protobuf.util.JsonFormat.printer().print(b.manager().clustersStatus());
+      assertThat(json)
+          .contains("\"name\": \"service\"")
+          .contains("\"maxRetries\": 10")
+          .contains("\"portValue\": 19482")
+          .contains("\"edsHealthStatus\": \"HEALTHY\"")
+          .contains("\"name\": \"rq_total\"");
+    }
+  }
+
+  @Test
   void membershipGaugesCountHosts() {
     try (var b = build(staticCluster("svc", "ROUND_ROBIN", "", 1, 2, 3))) {
       assertThat(b.stats().gauge("cluster.svc.membership_total").value()).isEqualTo(3);

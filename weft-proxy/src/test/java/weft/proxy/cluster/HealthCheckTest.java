@@ -161,6 +161,20 @@ class HealthCheckTest {
   }
 
   @Test
+  void healthCheckConfigHostnameOverridesTheHostHeader() {
+    try (TestBackend a = TestBackend.http()) {
+      String ep =
+          endpoint(a.port(), 0).replace("}}}", "}},\"health_check_config\":{\"hostname\":\"ep.local\"}}");
+      try (var b = buildNio(cluster("\"http_health_check\":{\"path\":\"/\",\"host\":\"cluster.local\"}", ep))) {
+        assertThat(b.problems().list()).isEmpty();
+        b.manager().start();
+        await().until(() -> !a.requests.isEmpty());
+        assertThat(a.requests.peek().headers().get("host")).isEqualTo("ep.local");
+      }
+    }
+  }
+
+  @Test
   void healthCheckConfigPortValueIsWhereChecksGo() {
     try (TestBackend hc = TestBackend.http();
         var b = buildNio(cluster("\"http_health_check\":{\"path\":\"/\"}", endpoint(1, hc.port())))) {

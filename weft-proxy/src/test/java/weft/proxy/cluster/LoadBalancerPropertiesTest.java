@@ -20,7 +20,7 @@ class LoadBalancerPropertiesTest {
     List<Host> out = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
       InetSocketAddress a = new InetSocketAddress("10.0." + (i / 250) + "." + (i % 250 + 1), 8080);
-      out.add(new Host(a, "", Locality.NONE, 0, weights.get(i), a));
+      out.add(new Host(a, "", Locality.NONE, 0, weights.get(i), a, ""));
     }
     return out;
   }

@@ -162,6 +162,27 @@ class OutlierDetectionTest {
   }
 
   @Test
+  void ejectionJitterAddsUpToMaxEjectionTimeJitter() {
+    String extra =
+        outlier("\"base_ejection_time\":\"30s\",\"max_ejection_time_jitter\":\"10s\",\"max_ejection_percent\":100");
+    try (var b = build(ticker, staticCluster("s", "ROUND_ROBIN", extra, 1, 2))) {
+      UpstreamCluster c = b.cluster("s");
+      Host h = host(c, 1);
+      for (int i = 0; i < 5; i++) {
+        c.reportResponse(h, 500);
+      }
+      await().until(h::failedOutlierCheck);
+      // never before the base time, always by base + jitter
+      ticker.advanceSeconds(29);
+      onControlLoop(c, c.outlierDetector()::onIntervalTimer);
+      assertThat(h.failedOutlierCheck()).isTrue();
+      ticker.advanceSeconds(11);
+      onControlLoop(c, c.outlierDetector()::onIntervalTimer);
+      assertThat(h.healthy()).isTrue();
+    }
+  }
+
+  @Test
   void gatewayFailuresAreDetectedButNotEnforcedByDefault() {
     // consecutive_5xx set high so only the gateway-failure detector can fire
     String extra = outlier("\"consecutive_5xx\":100,\"max_ejection_percent\":100");

@@ -121,6 +121,19 @@ class PriorityLocalityTest {
   }
 
   @Test
+  void endpointHealthStatusUnhealthyOrDrainingKeepsTheHostOutOfRotation() {
+    String json =
+        ClusterFixtures.staticCluster("e", "ROUND_ROBIN", "", 1, 2, 3)
+            .replaceFirst("\\{\"endpoint\"", "{\"health_status\":\"DRAINING\",\"endpoint\"");
+    try (var b = build(json)) {
+      assertThat(b.problems().list()).isEmpty();
+      UpstreamCluster c = b.cluster("e");
+      assertThat(shares(c, 300)).containsOnlyKeys(2, 3);
+      assertThat(b.manager().dumpClusters()).contains("e::127.0.0.1:1::health_flags::/failed_eds_health\n");
+    }
+  }
+
+  @Test
   void panicThresholdZeroMeansNoHealthyUpstream() {
     String json =
         ClusterFixtures.staticCluster(

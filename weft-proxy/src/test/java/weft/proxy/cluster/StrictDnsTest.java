@@ -17,11 +17,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 class StrictDnsTest {
 
   private static String cluster(String family, String address, int port, String extra) {
+    return cluster(family, address, port, extra, ",\"hostname\":\"backend-1\"");
+  }
+
+  private static String cluster(String family, String address, int port, String extra, String hostname) {
     return "{\"name\":\"dns\",\"type\":\"STRICT_DNS\",\"dns_lookup_family\":\"" + family + "\","
         + "\"dns_refresh_rate\":\"0.1s\"" + extra + ","
         + "\"load_assignment\":{\"cluster_name\":\"dns\",\"endpoints\":[{\"lb_endpoints\":["
         + "{\"endpoint\":{\"address\":{\"socket_address\":{\"address\":\"" + address + "\",\"port_value\":"
-        + port + "}},\"hostname\":\"backend-1\"}}]}]}}";
+        + port + "}}" + hostname + "}}]}]}}";
   }
 
   @Test
@@ -45,10 +49,34 @@ class StrictDnsTest {
   }
 
   @Test
+  void aFailedLookupCountsUpdateFailureAndKeepsTheOtherEndpoints() throws Exception {
+    String json =
+        cluster("V4_ONLY", "localhost", 8080, "")
+            .replace(
+                "]}]}}",
+                ",{\"endpoint\":{\"address\":{\"socket_address\":{\"address\":\"no-such-host.invalid\","
+                    + "\"port_value\":8080}}}}]}]}}");
+    try (var b = buildNio(json)) {
+      assertThat(b.problems().list()).isEmpty();
+      b.manager().start().get(15, TimeUnit.SECONDS);
+      assertThat(b.stats().counter("cluster.dns.update_failure").value()).isPositive();
+      assertThat(b.cluster("dns").hosts()).extracting(Host::addressString).containsExactly("127.0.0.1:8080");
+    }
+  }
+
+  @Test
   void ipLiteralsNeedNoLookup() throws Exception {
     try (var b = buildNio(cluster("AUTO", "127.0.0.1", 9, ""))) {
       b.manager().start().get(10, TimeUnit.SECONDS);
       assertThat(b.cluster("dns").hosts()).extracting(Host::addressString).containsExactly("127.0.0.1:9");
+    }
+  }
+
+  @Test
+  void hostsAreNamedAfterTheDnsNameWithoutAnEndpointHostname() throws Exception {
+    try (var b = buildNio(cluster("V4_ONLY", "localhost", 9, "", ""))) {
+      b.manager().start().get(10, TimeUnit.SECONDS);
+      assertThat(b.cluster("dns").hosts()).extracting(Host::hostname).containsExactly("localhost");
     }
   }
 
