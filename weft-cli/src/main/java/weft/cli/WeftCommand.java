@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "weft: identity-aware service mesh: proxy, policy, control plane.",
     subcommands = {
       ProxyCommand.class,
+      weft.cli.bench.BenchCommand.class,
       weft.cli.controlplane.ApplyCommand.Apply.class,
       weft.cli.controlplane.ApplyCommand.Delete.class,
       weft.cli.controlplane.ControlPlaneCommand.class,
@@ -31,6 +32,9 @@ import picocli.CommandLine.Command;
       "  weft controlplane --config-dir examples/policies/resources",
       "  weft get workloads                                 ask a running control plane",
       "  weft version                                       print the version"
+      "  weft proxy -c bootstrap.yaml            run the proxy from an Envoy v3 bootstrap",
+      "  weft version                            print the version",
+      "  weft bench proxy --out r.md             measure weft hops against the direct path"
     })
 public final class WeftCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,58 @@
+package weft.bench.proxy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/** The machine description printed above the tables. */
+final class Machine {
+  private Machine() {}
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  static double load1() {
+    try {
+      return Double.parseDouble(loadAverage().split(" ")[0]);
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst().orElse("unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  static String describe(ProxyBenchSettings s, String loadBefore, String loadAfter, Path work) {
+    return "# weft bench proxy\n\n"
+        + "- date: " + Instant.now() + "\n"
+        + "- machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + cpuModel() + "), kernel "
+        + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", JDK "
+        + System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version") + "\n"
+        + "- load average (1/5/15 min): " + loadBefore + " before, " + loadAfter + " after; each row's load1 "
+        + "column is the 1-minute load when that measurement ended. Other work on the machine inflates "
+        + "latency and lowers throughput for every path alike; compare ratios, not absolutes.\n"
+        + "- settings: " + s.duration().toMillis() / 1000.0 + " s per path (" + s.perMeasurement().toMillis()
+        + " ms per measurement after " + s.warmup().toMillis() + " ms warm-up), " + s.connections()
+        + " connections, rates " + s.rates() + " req/s\n"
+        + "- backend: " + Backend.describe() + ", in the harness's JVM (1 event loop); generator: Netty, "
+        + "2 event loops, same JVM\n"
+        + "- weft processes: `" + String.join(" ", s.weftCommand()) + " proxy -c ...`, configs and logs in " + work + "\n"
+        + "- CPU s/1k req: user+system CPU of the path's weft processes (/proc/PID/stat) per 1,000 responses; "
+        + "n/a for direct\n\n";
+  }
+}

@@ -1,0 +1,103 @@
+package weft.cli.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import weft.bench.proxy.ProxyBench;
+import weft.bench.proxy.ProxyBenchSettings;
+
+/**
+ * {@code weft bench proxy}: runs {@link ProxyBench} with weft processes started from this very
+ * jar (same JVM binary and class path, the launcher's JVM options), prints the markdown report and
+ * optionally writes it to {@code --out}.
+ */
+@Command(
+    name = "proxy",
+    description = "Latency, throughput, CPU and memory of weft hops vs. the direct path (markdown tables).",
+    footer = {"", "Example:", "  weft bench proxy --duration 20s --connections 32 --rates 1000,5000,20000 --out r.md"})
+final class BenchProxyCommand implements Callable<Integer> {
+  @Option(names = "--duration", converter = DurationConverter.class,
+      description = "measured time per path, split over its measurements (default: ${DEFAULT-VALUE})", defaultValue = "20s")
+  Duration duration;
+
+  @Option(names = "--connections", description = "connections per generator (default: ${DEFAULT-VALUE})", defaultValue = "32")
+  int connections;
+
+  @Option(names = "--rates", split = ",", description = "open-loop request rates per second (default: ${DEFAULT-VALUE})",
+      defaultValue = "1000,5000,20000")
+  List<Integer> rates;
+
+  @Option(names = "--out", description = "also write the report to this markdown file")
+  Path out;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    ProxyBenchSettings settings;
+    try {
+      settings = new ProxyBenchSettings(duration, connections, rates, weftCommand());
+    } catch (IllegalArgumentException e) {
+      System.err.println("weft bench proxy: " + e.getMessage());
+      return 2;
+    }
+    String report = ProxyBench.run(settings, System.err);
+    System.out.print(report);
+    if (out != null) {
+      Path parent = out.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(out, report);
+      System.err.println("weft bench proxy: wrote " + out);
+    }
+    return 0;
+  }
+
+  /**
+   * This JVM's binary and class path running {@code weft.cli.Main}, with the launcher's options and
+   * then {@code WEFT_BENCH_PROXY_JAVA_OPTS} (space-separated; e.g. a JFR recording per proxy).
+   */
+  static List<String> weftCommand() {
+    String java = ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> cmd = new ArrayList<>(List.of(java,
+        "-XX:+UseZGC", "-Xms64m", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED",
+        "-Dio.netty.allocator.type=pooled"));
+    String extra = System.getenv("WEFT_BENCH_PROXY_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "weft.cli.Main"));
+    return cmd;
+  }
+
+  /** {@code 20s}, {@code 500ms}, {@code 2m}. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      try {
+        if (v.endsWith("ms")) {
+          return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        }
+        if (v.endsWith("s")) {
+          return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+        }
+        if (v.endsWith("m")) {
+          return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
+        }
+      } catch (NumberFormatException e) {
+        // fall through to the message below
+      }
+      throw new picocli.CommandLine.TypeConversionException(
+          "invalid duration '" + value + "': expected a number with ms, s or m, e.g. 20s");
+    }
+  }
+}
