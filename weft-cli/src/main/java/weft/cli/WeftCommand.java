@@ -31,10 +31,8 @@ import picocli.CommandLine.Command;
       "      --to default/jobs-api --port 80 --http-method GET --http-path /jobs/331",
       "  weft controlplane --config-dir examples/policies/resources",
       "  weft get workloads                                 ask a running control plane",
+      "  weft bench proxy --out r.md                        measure weft hops against the direct path",
       "  weft version                                       print the version"
-      "  weft proxy -c bootstrap.yaml            run the proxy from an Envoy v3 bootstrap",
-      "  weft version                            print the version",
-      "  weft bench proxy --out r.md             measure weft hops against the direct path"
     })
 public final class WeftCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
