@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.Provider.class,
     description = "weft: identity-aware service mesh: proxy, policy, control plane.",
     subcommands = {
+      ProxyCommand.class,
       weft.cli.policy.PolicyCommand.class,
       VersionCommand.class,
     },

@@ -1,0 +1,96 @@
+package weft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code weft proxy}: startup errors list every problem by path and exit 1. */
+class ProxyCommandTest {
+  @Test
+  void printsEveryProblemAndExits1OnAnInvalidBootstrap(@TempDir Path dir) throws Exception {
+    Path cfg = dir.resolve("bad.yaml");
+    Files.writeString(cfg, """
+        dynamic_resources: {}
+        static_resources:
+          clusters:
+          - name: c
+            lb_policy: CLUSTER_PROVIDED
+            load_assignment: {cluster_name: c}
+        """);
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = Main.run("proxy", "-c", cfg.toString(), "--concurrency", "1");
+    } finally {
+      System.setErr(old);
+    }
+    String out = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).isEqualTo(1);
+    assertThat(out).contains("dynamic_resources").contains("static_resources.clusters[0].lb_policy");
+  }
+
+  @Test
+  void namesTheFileWhenATypedConfigIsUnknown(@TempDir Path dir) throws Exception {
+    Path cfg = dir.resolve("unknown.yaml");
+    Files.writeString(cfg, """
+        static_resources:
+          listeners:
+          - address: {socket_address: {address: 127.0.0.1, port_value: 0}}
+            filter_chains:
+            - filters:
+              - name: x
+                typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.network.redis_proxy.v3.RedisProxy}
+        """);
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(Main.run("proxy", "-c", cfg.toString())).isEqualTo(1);
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(cfg.toString()).contains("RedisProxy");
+  }
+
+  @Test
+  void saysWhichAddressCannotBeBound(@TempDir Path dir) throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      Path cfg = dir.resolve("busy.yaml");
+      Files.writeString(cfg, """
+          static_resources:
+            listeners:
+            - name: busy
+              address: {socket_address: {address: 127.0.0.1, port_value: %d}}
+              filter_chains:
+              - filters:
+                - name: envoy.filters.network.tcp_proxy
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+                    stat_prefix: t
+                    cluster: c
+            clusters:
+            - name: c
+              load_assignment: {cluster_name: c}
+          """.formatted(taken.getLocalPort()));
+      PrintStream old = System.err;
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      try {
+        assertThat(Main.run("proxy", "-c", cfg.toString(), "--concurrency", "1")).isEqualTo(1);
+      } finally {
+        System.setErr(old);
+      }
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .contains("listener 'busy': cannot bind /127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+}

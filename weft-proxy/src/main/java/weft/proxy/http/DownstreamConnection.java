@@ -1,0 +1,39 @@
+package weft.proxy.http;
+
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
+import javax.net.ssl.SSLSession;
+
+/** The downstream connection a stream arrived on: addresses and TLS state. Immutable. */
+public record DownstreamConnection(
+    InetSocketAddress remoteAddress,
+    InetSocketAddress localAddress,
+    SSLSession tlsSession,
+    String requestedServerName) {
+
+  /** Reads the connection facts from {@code ch} (the parent channel for HTTP/2 streams). */
+  public static DownstreamConnection of(Channel ch) {
+    SslHandler ssl = ch.pipeline().get(SslHandler.class);
+    SSLSession session = ssl == null ? null : ssl.engine().getSession();
+    String sni = null;
+    if (session instanceof javax.net.ssl.ExtendedSSLSession ext) {
+      for (javax.net.ssl.SNIServerName n : ext.getRequestedServerNames()) {
+        if (n instanceof javax.net.ssl.SNIHostName h) {
+          sni = h.getAsciiName();
+        }
+      }
+    }
+    return new DownstreamConnection(
+        (InetSocketAddress) ch.remoteAddress(), (InetSocketAddress) ch.localAddress(), session, sni);
+  }
+
+  public boolean isTls() {
+    return tlsSession != null;
+  }
+
+  /** {@code https} over TLS, else {@code http}: the value for {@code x-forwarded-proto}. */
+  public String scheme() {
+    return isTls() ? "https" : "http";
+  }
+}

@@ -1,0 +1,188 @@
+package weft.proxy.http;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetSocketAddress;
+
+/**
+ * Mutable facts about one stream, filled as it progresses and read by access logs and filters.
+ * Confined to the stream's event loop.
+ */
+public final class StreamInfo implements weft.proxy.observe.AccessLogRecord {
+  public final long startMillis = System.currentTimeMillis();
+  public final long startNanos = System.nanoTime();
+  public final DownstreamConnection connection;
+  String protocol;
+  String trustedClientAddress;
+  HttpRequest request;
+  String originalPath;
+  int responseCode;
+  HttpHeaders responseHeaders;
+  String responseCodeDetails = "";
+  final StringBuilder responseFlags = new StringBuilder(4);
+  long bytesReceived;
+  long bytesSent;
+  long durationNanos = -1;
+  public InetSocketAddress upstreamHost;
+  public String upstreamCluster;
+  public String routeName;
+  public long upstreamServiceTimeMillis = -1;
+  public String upstreamTransportFailureReason;
+
+  StreamInfo(DownstreamConnection connection, String protocol) {
+    this.connection = connection;
+    this.protocol = protocol;
+  }
+
+  /** {@code HTTP/1.0}, {@code HTTP/1.1} or {@code HTTP/2}. */
+  @Override
+  public String protocol() {
+    return protocol;
+  }
+
+  /** The client address per use_remote_address / xff_num_trusted_hops (RBAC remote_ip). */
+  public String trustedClientAddress() {
+    return trustedClientAddress;
+  }
+
+  /** The request head as forwarded (after the connection manager's header rules). */
+  public HttpRequest request() {
+    return request;
+  }
+
+  /** The path before a route rewrite, or null when it was not rewritten. */
+  @Override
+  public String originalPath() {
+    return originalPath == null || request == null || originalPath.equals(request.uri())
+        ? null : originalPath;
+  }
+
+  @Override
+  public int responseCode() {
+    return responseCode;
+  }
+
+  @Override
+  public HttpHeaders responseHeaders() {
+    return responseHeaders;
+  }
+
+  @Override
+  public String responseCodeDetails() {
+    return responseCodeDetails;
+  }
+
+  public void setResponseCodeDetails(String details) {
+    this.responseCodeDetails = details;
+  }
+
+  /** Envoy response flags, e.g. {@code UF}, {@code UH}, {@code NR}, comma separated. */
+  @Override
+  public String responseFlags() {
+    return responseFlags.length() == 0 ? "-" : responseFlags.toString();
+  }
+
+  /** Adds an Envoy response flag ({@code UF}, {@code URX}, ...). */
+  public void addResponseFlag(String flag) {
+    if (responseFlags.length() > 0) {
+      responseFlags.append(',');
+    }
+    responseFlags.append(flag);
+  }
+
+  @Override
+  public long bytesReceived() {
+    return bytesReceived;
+  }
+
+  @Override
+  public long bytesSent() {
+    return bytesSent;
+  }
+
+  /** Total duration in nanoseconds, or -1 while the stream is active. */
+  public long durationNanos() {
+    return durationNanos;
+  }
+
+  // ---- AccessLogRecord
+
+  @Override
+  public long startEpochMillis() {
+    return startMillis;
+  }
+
+  @Override
+  public long durationMillis() {
+    return durationNanos < 0 ? -1 : durationNanos / 1_000_000;
+  }
+
+  @Override
+  public String requestMethod() {
+    return request == null ? null : request.method().name();
+  }
+
+  @Override
+  public String requestPath() {
+    return request == null ? null : request.uri();
+  }
+
+  @Override
+  public String authority() {
+    return request == null ? null : request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.HOST);
+  }
+
+  @Override
+  public String scheme() {
+    return connection.scheme();
+  }
+
+  @Override
+  public HttpHeaders requestHeaders() {
+    return request == null ? null : request.headers();
+  }
+
+  @Override
+  public InetSocketAddress upstreamHost() {
+    return upstreamHost;
+  }
+
+  @Override
+  public String upstreamCluster() {
+    return upstreamCluster;
+  }
+
+  @Override
+  public String upstreamTransportFailureReason() {
+    return upstreamTransportFailureReason;
+  }
+
+  @Override
+  public InetSocketAddress downstreamRemoteAddress() {
+    return connection.remoteAddress();
+  }
+
+  @Override
+  public InetSocketAddress downstreamLocalAddress() {
+    return connection.localAddress();
+  }
+
+  @Override
+  public String requestedServerName() {
+    return connection.requestedServerName();
+  }
+
+  @Override
+  public String downstreamPeerUriSan() {
+    if (connection.tlsSession() == null) {
+      return null;
+    }
+    var sans = weft.proxy.tls.PeerIdentity.of(connection.tlsSession()).uriSans();
+    return sans.isEmpty() ? null : sans.get(0);
+  }
+
+  @Override
+  public String routeName() {
+    return routeName;
+  }
+}

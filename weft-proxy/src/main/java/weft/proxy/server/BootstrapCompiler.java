@@ -1,0 +1,97 @@
+package weft.proxy.server;
+
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import weft.proxy.admin.AdminConfig;
+import weft.proxy.cluster.ClusterContext;
+import weft.proxy.cluster.ClusterManager;
+import weft.proxy.cluster.UpstreamTransport;
+import weft.proxy.cluster.UpstreamTransportFactory;
+import weft.proxy.config.ConfigException;
+import weft.proxy.config.ConfigPath;
+import weft.proxy.config.ConfigProblems;
+import weft.proxy.config.SupportedFields;
+import weft.proxy.http.DrainSignal;
+import weft.proxy.listener.ListenerCompiler;
+import weft.proxy.listener.ListenerConfig;
+import weft.proxy.observe.StatsStore;
+import weft.proxy.tls.UpstreamTls;
+import weft.proxy.upstream.UpstreamPools;
+
+/**
+ * The compile stage for a bootstrap: clusters first (routes are checked against them), then
+ * listeners with their filter chains, admin and runtime. Every problem is collected and thrown
+ * together, each naming its path.
+ */
+public final class BootstrapCompiler {
+  private BootstrapCompiler() {}
+
+  /** What compiling needs from the running process. */
+  public record Context(io.netty.channel.EventLoopGroup workers, StatsStore stats,
+      UpstreamPools pools, DrainSignal drain, Path baseDir,
+      weft.proxy.observe.AccessLogWriter accessLogWriter) {}
+
+  public static ProxyConfig compile(Bootstrap b, Context ctx) throws ConfigException {
+    ConfigProblems problems = new ConfigProblems();
+    ConfigPath root = ConfigPath.root();
+    SupportedFields.check(b, root, problems, "node", "static_resources", "admin", "layered_runtime");
+    if (b.hasNode()) {
+      SupportedFields.check(b.getNode(), root.field("node"), problems, "id", "cluster", "metadata",
+          "locality");
+    }
+    RuntimeLayers runtime = b.hasLayeredRuntime()
+        ? RuntimeLayers.compile(b.getLayeredRuntime(), root.field("layered_runtime"), problems)
+        : RuntimeLayers.empty();
+    ConfigPath sr = root.field("static_resources");
+    SupportedFields.check(b.getStaticResources(), sr, problems, "listeners", "clusters");
+    ClusterManager clusters = ClusterManager.create(b.getStaticResources().getClustersList(),
+        sr.field("clusters"), problems,
+        ClusterContext.of(ctx.workers(), ctx.stats(), upstreamTransports(ctx.baseDir())));
+    Set<String> declared = new HashSet<>();
+    b.getStaticResources().getClustersList().forEach(c -> declared.add(c.getName()));
+    ProxyExtensions ext = new ProxyExtensions(ctx.stats(), clusters, ctx.pools(), ctx.drain(),
+        ctx.baseDir(), declared, ctx.accessLogWriter());
+    List<ListenerConfig> listeners = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Set<InetSocketAddress> addresses = new HashSet<>();
+    for (int i = 0; i < b.getStaticResources().getListenersCount(); i++) {
+      Listener l = b.getStaticResources().getListeners(i);
+      ConfigPath p = sr.field("listeners").index(i);
+      if (!l.getName().isEmpty() && !names.add(l.getName())) {
+        problems.add(p.field("name"), "duplicate listener name '" + l.getName() + "'");
+      }
+      ListenerConfig lc = ListenerCompiler.compile(l, p, problems, ext,
+          runtime.listenerConnectionLimit(l.getName()));
+      if (lc.address() != null && lc.address().getPort() != 0 && !addresses.add(lc.address())) {
+        problems.add(p.field("address"), "address " + lc.address() + " is used by another listener");
+      }
+      listeners.add(lc);
+    }
+    InetSocketAddress admin = null;
+    if (b.hasAdmin()) {
+      admin = AdminConfig.compile(b.getAdmin(), root.field("admin"), problems).address();
+    }
+    if (!problems.isEmpty()) {
+      clusters.close();
+    }
+    problems.throwIfAny("invalid bootstrap");
+    return new ProxyConfig(b, listeners, clusters, admin, runtime);
+  }
+
+  private static UpstreamTransportFactory upstreamTransports(Path baseDir) {
+    return (TransportSocket ts, ConfigPath path, ConfigProblems problems) -> {
+      if (ts.getName().equals("envoy.transport_sockets.raw_buffer")) {
+        return null;
+      }
+      UpstreamTls tls = UpstreamTls.compile(ts, path, problems, baseDir);
+      return tls == null ? null : (UpstreamTransport) tls::newHandler;
+    };
+  }
+}

@@ -1,0 +1,241 @@
+package weft.proxy.server;
+
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.netty.channel.ChannelHandler;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+import weft.proxy.cluster.ClusterManager;
+import weft.proxy.config.ConfigPath;
+import weft.proxy.config.ConfigProblems;
+import weft.proxy.config.ProxyTypes;
+import weft.proxy.config.SupportedFields;
+import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
+import weft.proxy.filter.fault.FaultFilterConfig;
+import weft.proxy.filter.rbac.RbacFilterConfig;
+import weft.proxy.http.FaultHttpFilter;
+import weft.proxy.http.RbacHttpFilter;
+import weft.proxy.listener.FilterChainMatcher;
+import weft.proxy.listener.RbacNetworkHandler;
+import weft.proxy.listener.TlsInspector;
+import weft.proxy.observe.AccessLogWriter;
+import weft.proxy.observe.AccessLogger;
+import weft.proxy.observe.AccessLogs;
+import weft.proxy.tcp.TcpProxy;
+import weft.proxy.http.DrainSignal;
+import weft.proxy.http.HcmCompiler;
+import weft.proxy.http.HcmConfig;
+import weft.proxy.http.HttpCodecs;
+import weft.proxy.http.HttpFilterFactory;
+import weft.proxy.listener.ChainSelector;
+import weft.proxy.listener.DownstreamTransport;
+import weft.proxy.listener.ListenerCompiler;
+import weft.proxy.listener.NetworkFilterFactory;
+import weft.proxy.observe.StatsStore;
+import weft.proxy.route.RouteTable;
+import weft.proxy.router.RouterConfig;
+import weft.proxy.router.UpstreamTargets;
+import weft.proxy.tls.DownstreamTls;
+import weft.proxy.upstream.UpstreamPools;
+
+/**
+ * The link stage: resolves every extension named in a bootstrap (network filters, HTTP filters,
+ * transport sockets, listener filters) to weft's implementation, refusing the rest by path.
+ */
+final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.Extensions {
+  static final String HCM = "envoy.filters.network.http_connection_manager";
+  static final String TCP_PROXY = "envoy.filters.network.tcp_proxy";
+  static final String NETWORK_RBAC = "envoy.filters.network.rbac";
+
+  private final StatsStore stats;
+  private final ClusterManager clusters;
+  private final UpstreamTargets targets;
+  private final UpstreamPools pools;
+  private final DrainSignal drain;
+  private final Path baseDir;
+  private final java.util.Set<String> declaredClusters;
+  private final AccessLogWriter accessLogWriter;
+
+  ProxyExtensions(StatsStore stats, ClusterManager clusters, UpstreamPools pools, DrainSignal drain,
+      Path baseDir, java.util.Set<String> declaredClusters, AccessLogWriter accessLogWriter) {
+    this.accessLogWriter = accessLogWriter;
+    this.declaredClusters = declaredClusters;
+    this.stats = stats;
+    this.clusters = clusters;
+    this.targets = new UpstreamTargets(clusters);
+    this.pools = pools;
+    this.drain = drain;
+    this.baseDir = baseDir;
+  }
+
+  @Override
+  public NetworkFilterFactory networkFilter(Filter f, boolean last, ConfigPath path,
+      ConfigProblems problems) {
+    SupportedFields.check(f, path, problems, "name", "typed_config");
+    String type = f.hasTypedConfig() ? ProxyTypes.typeName(f.getTypedConfig()) : "";
+    if (f.getName().equals(HCM) || type.endsWith("http_connection_manager.v3.HttpConnectionManager")) {
+      if (!last) {
+        problems.add(path, HCM + " must be the last network filter");
+      }
+      HttpConnectionManager m = ProxyTypes.unpack(f.getTypedConfig(), HttpConnectionManager.class,
+          path, problems);
+      if (m == null) {
+        return null;
+      }
+      HcmConfig cfg = HcmCompiler.compile(m, path.field("typed_config"), problems, stats, this);
+      HttpCodecs codecs = new HttpCodecs(cfg, drain);
+      return ch -> codecs.install(ch.pipeline());
+    }
+    if (f.getName().equals(TCP_PROXY) || type.endsWith("tcp_proxy.v3.TcpProxy")) {
+      if (!last) {
+        problems.add(path, TCP_PROXY + " must be the last network filter");
+      }
+      var p = ProxyTypes.unpack(f.getTypedConfig(),
+          io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.class, path, problems);
+      if (p == null) {
+        return null;
+      }
+      TcpProxy.SessionObserver observer = null;
+      if (p.getAccessLogCount() > 0) {
+        AccessLogger logger = AccessLogs.compile(p.getAccessLogList(),
+            path.field("typed_config").field("access_log"), problems, accessLogWriter);
+        observer = session -> logger.log(new TcpAccessLogRecord(session));
+      }
+      TcpProxy tcp = TcpProxy.compile(p, path.field("typed_config"), problems, clusters::get, stats,
+          observer);
+      return tcp == null ? null : tcp::install;
+    }
+    if (f.getName().equals(NETWORK_RBAC) || type.endsWith("filters.network.rbac.v3.RBAC")) {
+      var p = ProxyTypes.unpack(f.getTypedConfig(),
+          io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.class, path, problems);
+      if (p == null) {
+        return null;
+      }
+      RbacFilterConfig cfg = RbacFilterConfig.compileNetwork(p, stats, path.field("typed_config"), problems);
+      return cfg == null ? null : ch -> ch.pipeline().addLast("rbac", new RbacNetworkHandler(cfg));
+    }
+    problems.unsupported(path.field("name"), "network filter " + f.getName());
+    return null;
+  }
+
+  @Override
+  public DownstreamTransport transport(TransportSocket ts, ConfigPath path, ConfigProblems problems) {
+    if (ts.getName().equals("envoy.transport_sockets.raw_buffer")) {
+      return null;
+    }
+    DownstreamTls tls = DownstreamTls.compile(ts, path, problems, baseDir);
+    return tls == null ? null : tls::newHandler;
+  }
+
+  @Override
+  public Supplier<ChannelHandler> listenerFilter(ListenerFilter f, long timeoutMillis,
+      boolean continueOnTimeout, ConfigPath path, ConfigProblems problems) {
+    SupportedFields.check(f, path, problems, "name", "typed_config");
+    boolean inspector = f.getName().equals("envoy.filters.listener.tls_inspector")
+        || f.getTypedConfig().getTypeUrl().equals(TlsInspector.TYPE);
+    if (!inspector) {
+      problems.unsupported(path.field("name"), "listener filter " + f.getName());
+      return null;
+    }
+    if (f.hasTypedConfig()) {
+      TlsInspector.checkConfig(TypedExtensionConfig.newBuilder().setName(f.getName())
+          .setTypedConfig(f.getTypedConfig()).build(), path, problems);
+    }
+    TlsInspector.Stats s = inspectorStats();
+    return () -> new TlsInspector(s, timeoutMillis, continueOnTimeout);
+  }
+
+  private TlsInspector.Stats inspectorStats;
+
+  private TlsInspector.Stats inspectorStats() {
+    if (inspectorStats == null) {
+      inspectorStats = TlsInspector.Stats.create(stats);
+    }
+    return inspectorStats;
+  }
+
+  @Override
+  public ChainSelector selector(List<FilterChain> chains, FilterChain defaultChain, ConfigPath path,
+      ConfigProblems problems) {
+    FilterChainMatcher m = FilterChainMatcher.compile(chains, defaultChain, path, problems);
+    if (m == null) {
+      return ChainSelector.ONLY;
+    }
+    int defaultIndex = chains.size();
+    return ch -> {
+      int i = m.select(FilterChainMatcher.ConnectionInfo.of(ch, ch.attr(TlsInspector.RESULT).get()));
+      return i == FilterChainMatcher.DEFAULT ? defaultIndex : i;
+    };
+  }
+
+  @Override
+  public HttpFilterFactory httpFilter(HttpFilter filter, String statPrefix, ConfigPath path,
+      ConfigProblems problems) {
+    String type = filter.hasTypedConfig() ? ProxyTypes.typeName(filter.getTypedConfig()) : "";
+    if (filter.getName().equals("envoy.filters.http.rbac") || type.endsWith("filters.http.rbac.v3.RBAC")) {
+      var p = ProxyTypes.unpack(filter.getTypedConfig(),
+          io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.class, path, problems);
+      if (p == null) {
+        return null;
+      }
+      RbacFilterConfig cfg = RbacFilterConfig.compileHttp(p, statPrefix, stats,
+          path.field("typed_config"), problems);
+      return cfg == null ? null : RbacHttpFilter.factory(cfg);
+    }
+    if (filter.getName().equals("envoy.filters.http.fault") || type.endsWith("filters.http.fault.v3.HTTPFault")) {
+      var p = ProxyTypes.unpack(filter.getTypedConfig(),
+          io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.class, path, problems);
+      if (p == null) {
+        return null;
+      }
+      FaultFilterConfig cfg = FaultFilterConfig.compile(p, statPrefix, stats,
+          path.field("typed_config"), problems);
+      return cfg == null ? null : FaultHttpFilter.factory(cfg);
+    }
+    problems.unsupported(path.field("name"), "http filter " + filter.getName());
+    return null;
+  }
+
+  @Override
+  public HttpFilterFactory router(HttpConnectionManager hcm, ConfigPath hcmPath, HttpFilter routerFilter,
+      ConfigPath filterPath, ConfigProblems problems) {
+    if (routerFilter.hasTypedConfig()) {
+      var r = ProxyTypes.unpack(routerFilter.getTypedConfig(),
+          io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.class, filterPath, problems);
+      if (r != null) {
+        SupportedFields.check(r, filterPath.field("typed_config"), problems);
+      }
+    }
+    if (!hcm.hasRouteConfig()) {
+      return null;
+    }
+    ConfigPath rcPath = hcmPath.field("route_config");
+    RouteTable table = RouteTable.compile(hcm.getRouteConfig(), rcPath, problems);
+    if (table == null) {
+      return null;
+    }
+    var rc = hcm.getRouteConfig();
+    // Envoy validates clusters of statically loaded route configs unless told not to
+    if (!rc.hasValidateClusters() || rc.getValidateClusters().getValue()) {
+      for (String name : table.clusterNames()) {
+        // a declared cluster that failed to compile has its own problem already
+        if (!declaredClusters.contains(name)) {
+          problems.add(rcPath, "route refers to unknown cluster '" + name + "'");
+        }
+      }
+    }
+    return new RouterConfig(table, targets, pools, stats, hcm.getStatPrefix());
+  }
+
+  @Override
+  public HcmConfig.StreamObserver accessLog(HttpConnectionManager hcm, ConfigPath path,
+      ConfigProblems problems) {
+    AccessLogger logger = AccessLogs.compile(hcm.getAccessLogList(), path, problems, accessLogWriter);
+    return logger == AccessLogger.NONE ? null : logger::log;
+  }
+}

@@ -1,0 +1,197 @@
+package weft.proxy.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.SocketAddress;
+
+/**
+ * One upstream HTTP/1.1 connection: carries one exchange at a time and goes back to its pool's
+ * idle list when both the request and a keep-alive response are complete. Event-loop confined.
+ */
+final class Http1Connection extends ChannelInboundHandlerAdapter implements UpstreamStream {
+  private final Channel channel;
+  private final Http1Pool pool;
+  private UpstreamListener listener;
+  private boolean requestDone;
+  private boolean responseDone;
+  private boolean responseStarted;
+  private boolean keepAlive;
+  private boolean upgraded;
+  private boolean skipInformational;
+
+  Http1Connection(Channel channel, Http1Pool pool) {
+    this.channel = channel;
+    this.pool = pool;
+  }
+
+  private int idleGeneration;
+
+  /** Marks the connection idle; an exchange attached later makes the mark stale. */
+  int markIdle() {
+    return ++idleGeneration;
+  }
+
+  int idleGeneration() {
+    return idleGeneration;
+  }
+
+  /** Starts an exchange on this (idle or new) connection. */
+  void attach(UpstreamListener l) {
+    idleGeneration++;
+    this.listener = l;
+    requestDone = false;
+    responseDone = false;
+    responseStarted = false;
+    keepAlive = true;
+    l.onReady(this);
+  }
+
+  boolean isUsable() {
+    return channel.isActive() && listener == null;
+  }
+
+  @Override
+  public void write(HttpObject message) {
+    if (!channel.isActive()) {
+      ReferenceCountUtil.release(message);
+      return;
+    }
+    if (message instanceof io.netty.handler.codec.http.HttpRequest req && !HttpUtil.isKeepAlive(req)) {
+      keepAlive = false;
+    }
+    if (message instanceof LastHttpContent) {
+      requestDone = true;
+      channel.writeAndFlush(message);
+      maybeRelease();
+    } else {
+      channel.writeAndFlush(message);
+    }
+  }
+
+  @Override
+  public void writeRaw(io.netty.buffer.ByteBuf bytes) {
+    channel.writeAndFlush(bytes);
+  }
+
+  @Override
+  public void reset() {
+    listener = null;
+    channel.close();
+  }
+
+  @Override
+  public Channel channel() {
+    return channel;
+  }
+
+  @Override
+  public SocketAddress localAddress() {
+    return channel.localAddress();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    UpstreamListener l = listener;
+    if (l == null) {
+      // a response nobody asked for: the connection is out of sync, never reuse it
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+      return;
+    }
+    if (upgraded && !(msg instanceof HttpObject)) {
+      l.onResponseData(new io.netty.handler.codec.http.DefaultHttpContent((io.netty.buffer.ByteBuf) msg));
+      return;
+    }
+    if (msg instanceof HttpResponse res) {
+      int code = res.status().code();
+      if (code >= 100 && code < 200 && code != 101) {
+        // informational responses are not forwarded; the final response follows
+        ReferenceCountUtil.release(msg);
+        skipInformational = true;
+        return;
+      }
+      if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+        upgraded = true;
+      }
+      if (!HttpUtil.isKeepAlive(res)) {
+        keepAlive = false;
+      }
+      responseStarted = true;
+      l.onResponseHeaders(res);
+      if (upgraded && channel.pipeline().get(HttpClientCodec.class) != null) {
+        // from here on the connection is a byte tunnel; leftover bytes reach us as ByteBufs
+        channel.pipeline().remove(HttpClientCodec.class);
+      }
+      if (!(msg instanceof HttpContent)) {
+        return;
+      }
+    }
+    if (msg instanceof HttpContent c) {
+      if (skipInformational) {
+        c.release();
+        if (c instanceof LastHttpContent) {
+          skipInformational = false;
+        }
+        return;
+      }
+      if (upgraded && c instanceof LastHttpContent && c.content().readableBytes() == 0) {
+        // the codec marks the end of the 101 head; the tunnel bytes follow raw
+        c.release();
+        return;
+      }
+      boolean last = c instanceof LastHttpContent;
+      if (last) {
+        responseDone = true;
+      }
+      l.onResponseData(c);
+      if (last) {
+        maybeRelease();
+      }
+      return;
+    }
+    ReferenceCountUtil.release(msg);
+  }
+
+  private void maybeRelease() {
+    if (requestDone && responseDone) {
+      listener = null;
+      if (keepAlive && channel.isActive()) {
+        pool.release(this);
+      } else {
+        channel.close();
+      }
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    pool.remove(this);
+    UpstreamListener l = listener;
+    listener = null;
+    if (l != null && !responseDone) {
+      if (upgraded) {
+        l.onResponseData(LastHttpContent.EMPTY_LAST_CONTENT);
+      } else {
+        l.onFailure(UpstreamFailure.CONNECTION_TERMINATION, "upstream closed the connection");
+      }
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+
+  boolean responseStarted() {
+    return responseStarted;
+  }
+}

@@ -1,0 +1,192 @@
+package weft.proxy.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * HTTP/2 pool for one host on one event loop: multiplexes exchanges over as few connections as
+ * the stream limits allow (min of the cluster's max_concurrent_streams and the peer's SETTINGS).
+ */
+final class Http2Pool implements HostPool {
+  private final Bootstrap bootstrap;
+  private final InetSocketAddress address;
+  private final String hostname;
+  private final PoolSettings settings;
+  private final ConnectionEvents events;
+  private final List<Conn> conns = new ArrayList<>();
+  private boolean closed;
+
+  Http2Pool(Bootstrap base, InetSocketAddress address, String hostname, PoolSettings settings,
+      ConnectionEvents events) {
+    this.bootstrap = base.clone()
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+            Math.max(1, settings.connectTimeout().toMillis())));
+    this.address = address;
+    this.hostname = hostname;
+    this.settings = settings;
+    this.events = events;
+  }
+
+  /** One HTTP/2 connection and the exchanges waiting for it to come up. */
+  private final class Conn {
+    Channel channel;
+    Http2FrameCodec codec;
+    boolean ready;
+    int active;
+    final List<UpstreamListener> waiting = new ArrayList<>();
+
+    boolean hasCapacity() {
+      if (channel != null && !channel.isActive()) {
+        return false;
+      }
+      int limit = settings.maxConcurrentStreams();
+      if (ready) {
+        limit = Math.min(limit, codec.connection().local().maxActiveStreams());
+        if (!codec.connection().local().canOpenStream() || codec.connection().goAwayReceived()) {
+          return false;
+        }
+      }
+      return active + waiting.size() < limit;
+    }
+  }
+
+  @Override
+  public Cancellable newStream(UpstreamListener listener) {
+    for (Conn c : conns) {
+      if (c.hasCapacity()) {
+        return start(c, listener);
+      }
+    }
+    if (!events.tryAcquireConnection()) {
+      listener.onFailure(UpstreamFailure.OVERFLOW, "connections overflow");
+      return () -> {};
+    }
+    Conn c = connect();
+    return start(c, listener);
+  }
+
+  private Cancellable start(Conn c, UpstreamListener listener) {
+    if (c.ready) {
+      open(c, listener);
+      return () -> {};
+    }
+    if (!events.tryAcquirePending()) {
+      listener.onFailure(UpstreamFailure.OVERFLOW, "pending requests overflow");
+      return () -> {};
+    }
+    c.waiting.add(listener);
+    return () -> {
+      if (c.waiting.remove(listener)) {
+        events.releasePending();
+      }
+    };
+  }
+
+  private Conn connect() {
+    Conn c = new Conn();
+    conns.add(c);
+    ChannelFuture f = bootstrap.handler(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        if (settings.tls() != null) {
+          ch.pipeline().addLast("tls", settings.tls().newHandler(ch.alloc(), hostname, address.getPort()));
+        }
+        ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient()
+            .initialSettings(Http2Settings.defaultSettings()).build());
+        // the client opens every stream; the peer may not push
+        ch.pipeline().addLast("mux", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+      }
+    }).connect(address);
+    events.connecting();
+    f.addListener((ChannelFuture cf) -> {
+      if (!cf.isSuccess()) {
+        events.connectFailed();
+        events.releaseConnection();
+        conns.remove(c);
+        failAll(c, UpstreamFailure.CONNECTION_FAILURE, Http1Pool.describe(cf.cause()));
+        return;
+      }
+      events.connected(cf.channel());
+      c.channel = cf.channel();
+      c.codec = cf.channel().pipeline().get(Http2FrameCodec.class);
+      c.channel.closeFuture().addListener(x -> {
+        conns.remove(c);
+        events.releaseConnection();
+      });
+      if (closed) {
+        c.channel.close();
+        return;
+      }
+      TlsReady.whenReady(c.channel, () -> {
+        c.ready = true;
+        List<UpstreamListener> w = new ArrayList<>(c.waiting);
+        c.waiting.clear();
+        for (UpstreamListener l : w) {
+          events.releasePending();
+          open(c, l);
+        }
+      }, cause -> {
+        conns.remove(c);
+        failAll(c, UpstreamFailure.CONNECTION_FAILURE, "tls error: " + cause);
+      });
+    });
+    return c;
+  }
+
+  private void failAll(Conn c, UpstreamFailure failure, String detail) {
+    List<UpstreamListener> w = new ArrayList<>(c.waiting);
+    c.waiting.clear();
+    for (UpstreamListener l : w) {
+      events.releasePending();
+      l.onFailure(failure, detail);
+    }
+  }
+
+  private void open(Conn c, UpstreamListener listener) {
+    c.active++;
+    Http2Exchange exchange = new Http2Exchange(listener);
+    new Http2StreamChannelBootstrap(c.channel)
+        .handler(new ChannelInitializer<Http2StreamChannel>() {
+          @Override
+          protected void initChannel(Http2StreamChannel ch) {
+            ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), exchange);
+          }
+        })
+        .open()
+        .addListener(f -> {
+          if (!f.isSuccess()) {
+            c.active--;
+            listener.onFailure(UpstreamFailure.LOCAL_RESET, "cannot open stream: " + f.cause().getMessage());
+            return;
+          }
+          Http2StreamChannel ch = (Http2StreamChannel) f.getNow();
+          ch.closeFuture().addListener(x -> c.active--);
+          exchange.ready(ch);
+        });
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (Conn c : List.copyOf(conns)) {
+      if (c.channel != null) {
+        c.channel.close();
+      }
+    }
+    conns.clear();
+  }
+}

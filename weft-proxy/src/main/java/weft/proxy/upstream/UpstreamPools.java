@@ -1,0 +1,67 @@
+package weft.proxy.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import weft.proxy.server.Transport;
+
+/**
+ * Every upstream connection pool, partitioned by event loop so that a downstream connection only
+ * ever uses connections on its own loop (no locks, no cross-thread hand-off). Within a loop, one
+ * pool per (cluster, host address, settings).
+ */
+public final class UpstreamPools {
+  private final Bootstrap base;
+  private final ConcurrentHashMap<EventLoop, Map<PoolKey, HostPool>> loops = new ConcurrentHashMap<>();
+
+  private record PoolKey(String cluster, InetSocketAddress address, PoolSettings settings) {}
+
+  public UpstreamPools(Transport transport) {
+    this.base = new Bootstrap()
+        .channel(transport.socketChannel())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true);
+  }
+
+  /**
+   * Starts an exchange with {@code address} of {@code cluster} on {@code loop}; must be called on
+   * {@code loop}. {@code hostname} is used for TLS SNI when the settings carry TLS.
+   */
+  public HostPool.Cancellable newStream(EventLoop loop, String cluster, InetSocketAddress address,
+      String hostname, PoolSettings settings, ConnectionEvents events, UpstreamListener listener) {
+    Map<PoolKey, HostPool> pools = loops.computeIfAbsent(loop, l -> new HashMap<>());
+    PoolKey key = new PoolKey(cluster, address, settings);
+    HostPool pool = pools.get(key);
+    if (pool == null) {
+      Bootstrap b = base.clone(loop);
+      pool = settings.protocol() == UpstreamProtocol.HTTP2
+          ? new Http2Pool(b, address, hostname, settings, events)
+          : new Http1Pool(b, address, hostname, settings, events);
+      pools.put(key, pool);
+    }
+    return pool.newStream(listener);
+  }
+
+  /** Closes every pooled connection, each on its own loop. */
+  public void close() {
+    List<Future<?>> done = new ArrayList<>();
+    for (Map.Entry<EventLoop, Map<PoolKey, HostPool>> e : loops.entrySet()) {
+      if (!e.getKey().isShuttingDown()) {
+        done.add(e.getKey().submit(() -> {
+          e.getValue().values().forEach(HostPool::close);
+          e.getValue().clear();
+        }));
+      }
+    }
+    for (Future<?> f : done) {
+      f.awaitUninterruptibly(1000);
+    }
+  }
+}
