@@ -10,7 +10,8 @@ public record DownstreamConnection(
     InetSocketAddress remoteAddress,
     InetSocketAddress localAddress,
     SSLSession tlsSession,
-    String requestedServerName) {
+    String requestedServerName,
+    boolean peerVerified) {
 
   /** Reads the connection facts from {@code ch} (the parent channel for HTTP/2 streams). */
   public static DownstreamConnection of(Channel ch) {
@@ -24,8 +25,15 @@ public record DownstreamConnection(
         }
       }
     }
-    return new DownstreamConnection(
-        (InetSocketAddress) ch.remoteAddress(), (InetSocketAddress) ch.localAddress(), session, sni);
+    Boolean verified = ch.attr(weft.proxy.listener.ListenerServer.PEER_VERIFIED).get();
+    return new DownstreamConnection((InetSocketAddress) ch.remoteAddress(),
+        (InetSocketAddress) ch.localAddress(), session, sni, verified != null && verified);
+  }
+
+  /** The client certificate's identity, only when the handshake verified it; else none. */
+  public weft.proxy.tls.PeerIdentity verifiedPeer() {
+    return tlsSession == null || !peerVerified ? weft.proxy.tls.PeerIdentity.NONE
+        : weft.proxy.tls.PeerIdentity.of(tlsSession);
   }
 
   public boolean isTls() {

@@ -176,8 +176,13 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       return;
     }
     boolean upgrade = isUpgrade(req.headers());
-    if (upgrade && !cfg.websocketUpgrade()) {
+    // the strict decoder stops after CONNECT or any Upgrade request (it holds the bytes for a
+    // tunnel), so one that is not tunnelled as a configured WebSocket is refused and closed, as
+    // Envoy refuses upgrades without upgrade_configs (403 upgrade_failed)
+    boolean held = req instanceof weft.proxy.http1.Http1Request h1 && h1.isUpgrade();
+    if ((upgrade && !cfg.websocketUpgrade()) || (held && !upgrade)) {
       cfg.stats().rqWsOnNonWsRoute.inc();
+      currentKeepAlive = false;
       current.start(req, false);
       current.sendLocalReply(403, "", null, "upgrade_failed");
       return;

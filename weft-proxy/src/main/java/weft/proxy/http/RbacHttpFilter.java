@@ -96,8 +96,7 @@ public final class RbacHttpFilter implements HttpFilter {
 
     private PeerIdentity peer() {
       if (peer == null) {
-        peer = info.connection.tlsSession() == null ? PeerIdentity.NONE
-            : PeerIdentity.of(info.connection.tlsSession());
+        peer = info.connection.verifiedPeer();
       }
       return peer;
     }

@@ -174,10 +174,7 @@ public final class StreamInfo implements weft.proxy.observe.AccessLogRecord {
 
   @Override
   public String downstreamPeerUriSan() {
-    if (connection.tlsSession() == null) {
-      return null;
-    }
-    var sans = weft.proxy.tls.PeerIdentity.of(connection.tlsSession()).uriSans();
+    var sans = connection.verifiedPeer().uriSans();
     return sans.isEmpty() ? null : sans.get(0);
   }
 

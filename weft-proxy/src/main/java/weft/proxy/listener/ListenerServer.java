@@ -23,6 +23,10 @@ import weft.proxy.server.Transport;
 public final class ListenerServer {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerServer.class);
 
+  /** Set on a connection whose transport socket verified the client certificate. */
+  public static final io.netty.util.AttributeKey<Boolean> PEER_VERIFIED =
+      io.netty.util.AttributeKey.valueOf(ListenerServer.class, "peerVerified");
+
   // volatile: an xDS update swaps it for new connections; accepted ones keep the chain they got
   private volatile ListenerConfig cfg;
   private final ListenerStats stats;
@@ -143,6 +147,7 @@ public final class ListenerServer {
     ChannelPipeline p = ch.pipeline();
     if (chain.transport() != null) {
       p.addLast("tls", chain.transport().newHandler(ch.alloc()));
+      ch.attr(PEER_VERIFIED).set(chain.transport().verifiesPeer());
     }
     for (NetworkFilterFactory f : chain.filters()) {
       f.install(ch);

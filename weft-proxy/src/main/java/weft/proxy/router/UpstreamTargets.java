@@ -30,13 +30,25 @@ public final class UpstreamTargets {
     for (UpstreamCluster c : clusters.clusters()) {
       var proto = c.protocol();
       var tls = c.transport();
+      if (tls instanceof weft.proxy.tls.UpstreamTls u
+          && proto.version() == weft.proxy.cluster.UpstreamProtocol.Version.HTTP2
+          && !u.alpnProtocols().contains("h2")) {
+        // RFC 9113 §3.2: HTTP/2 over TLS is negotiated with ALPN h2 (Envoy's pool overrides it too)
+        tls = u.withApplicationProtocols(java.util.List.of("h2"));
+      } else if (tls instanceof weft.proxy.tls.UpstreamTls u
+          && proto.version() == weft.proxy.cluster.UpstreamProtocol.Version.HTTP1
+          && u.alpnProtocols().contains("h2")) {
+        // this pool speaks HTTP/1.1 only: never let the server pick h2
+        tls = u.withApplicationProtocols(java.util.List.of("http/1.1"));
+      }
       PoolSettings s = new PoolSettings(
           proto.version() == weft.proxy.cluster.UpstreamProtocol.Version.HTTP2
               ? UpstreamProtocol.HTTP2 : UpstreamProtocol.HTTP1,
           c.connectTimeout(),
           proto.maxConcurrentStreams(),
           proto.idleTimeout(),
-          tls == null ? null : tls::newHandler);
+          tls == null ? null : tls::newHandler,
+          proto.maxRequestsPerConnection());
       targets.put(c.name(), new Target(c, s, new java.util.concurrent.ConcurrentHashMap<>()));
     }
   }

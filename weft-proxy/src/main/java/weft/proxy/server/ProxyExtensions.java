@@ -129,7 +129,20 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
       return null;
     }
     DownstreamTls tls = DownstreamTls.compile(ts, path, problems, baseDir);
-    return tls == null ? null : tls::newHandler;
+    if (tls == null) {
+      return null;
+    }
+    return new DownstreamTransport() {
+      @Override
+      public ChannelHandler newHandler(io.netty.buffer.ByteBufAllocator alloc) {
+        return tls.newHandler(alloc);
+      }
+
+      @Override
+      public boolean verifiesPeer() {
+        return tls.verifiesClients();
+      }
+    };
   }
 
   @Override

@@ -53,4 +53,40 @@ class DrainTest {
       }
     }
   }
+
+  @Test
+  void sendsGoAwayToHttp2ClientsAndLetsTheirStreamsFinish() throws Exception {
+    CountDownLatch arrived = new CountDownLatch(1);
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    try (TestBackend b = new TestBackend("b")) {
+      b.handler = req -> {
+        arrived.countDown();
+        release.join();
+        return TestBackend.text(200, "done");
+      };
+      ProxyFixture p = new ProxyFixture("""
+          - match: {prefix: "/"}
+            route: {cluster: b}
+          """, "", "", Map.of("b", b.port()));
+      try (H2Peers.Client c = new H2Peers.Client(p.port())) {
+        var req = new io.netty.handler.codec.http.DefaultFullHttpRequest(
+            io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.GET, "/h2");
+        req.headers().set("host", "a");
+        var response = c.send(req);
+        assertThat(arrived.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> drained = CompletableFuture.runAsync(
+            () -> p.proxy.drainAndClose(Duration.ofSeconds(10)));
+        assertThat(c.goAway.get(5, TimeUnit.SECONDS)).isZero();
+        release.complete(null);
+        var r = response.get(10, TimeUnit.SECONDS);
+        try {
+          assertThat(r.status().code()).isEqualTo(200);
+          assertThat(r.content().toString(StandardCharsets.US_ASCII)).isEqualTo("done");
+        } finally {
+          r.release();
+        }
+        drained.get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
 }

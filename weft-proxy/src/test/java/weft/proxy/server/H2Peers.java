@@ -88,6 +88,8 @@ final class H2Peers {
   static final class Client implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel conn;
+    /** Completes when the server sends GOAWAY. */
+    final CompletableFuture<Long> goAway = new CompletableFuture<>();
 
     Client(int port) throws InterruptedException {
       conn = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -95,7 +97,23 @@ final class H2Peers {
             @Override
             protected void initChannel(Channel ch) {
               ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
-                  new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                  new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
+                  new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                      if (msg instanceof io.netty.handler.codec.http2.Http2GoAwayFrame g) {
+                        goAway.complete(g.errorCode());
+                      }
+                      io.netty.util.ReferenceCountUtil.release(msg);
+                    }
+
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                      if (evt instanceof io.netty.handler.codec.http2.Http2GoAwayFrame g) {
+                        goAway.complete(g.errorCode());
+                      }
+                    }
+                  });
             }
           })
           .connect("127.0.0.1", port).sync().channel();

@@ -99,4 +99,24 @@ class WebSocketTunnelTest {
       b.close();
     }
   }
+
+  @Test
+  void refusesConnectAndOtherUpgradesAndClosesAsTheDecoderHoldsWhatFollows() throws Exception {
+    TestBackend b = new TestBackend("b");
+    try (ProxyFixture p = new ProxyFixture("""
+                      - match: {prefix: "/"}
+                        route: {cluster: b}
+          """, "", "", Map.of("b", b.port()))) {
+      String connect = RawHttp.exchange(p.port(),
+          "CONNECT b.test:443 HTTP/1.1\r\nHost: b.test:443\r\n\r\n\u0016\u0003\u0001");
+      // no route has a connect_matcher, so routing answers first (404); either way it closes
+      assertThat(connect).startsWith("HTTP/1.1 404").containsIgnoringCase("connection: close");
+      String other = RawHttp.exchange(p.port(), "GET /u HTTP/1.1\r\nHost: x\r\n"
+          + "Connection: upgrade\r\nUpgrade: foo\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(other).startsWith("HTTP/1.1 403").doesNotContain("HTTP/1.1 200");
+      assertThat(b.requests()).isEmpty();
+    } finally {
+      b.close();
+    }
+  }
 }
