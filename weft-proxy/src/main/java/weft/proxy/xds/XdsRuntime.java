@@ -39,7 +39,8 @@ import weft.proxy.upstream.UpstreamPools;
  * as a whole by {@link BootstrapCompiler} (so xDS and file config share one validator) and then
  * applied: a listener with the same name and address keeps its socket and serves new connections
  * with the new chains while established ones finish on the old config; a listener that moved or
- * vanished stops accepting; replaced clusters are closed after {@code drainTime}, when the
+ * vanished stops accepting; a cluster whose resource did not change is taken over running (host
+ * health, outlier ejections kept); replaced clusters are closed after {@code drainTime}, when the
  * connections still routing to them have had time to finish.
  */
 public final class XdsRuntime implements AutoCloseable {
@@ -93,10 +94,12 @@ public final class XdsRuntime implements AutoCloseable {
       return new Check(out, a.warming(), a, null);
     }
     try {
+      ProxyConfig previous = current;
       ProxyConfig pc = BootstrapCompiler.compile(a.bootstrap(), new BootstrapCompiler.Context(
-          workers, stats, pools, drain, Path.of("."), accessLogs));
+          workers, stats, pools, drain, Path.of("."), accessLogs),
+          previous == null ? null : previous.clusters());
       if (!a.warming().isEmpty()) {
-        pc.clusters().close();
+        pc.clusters().closeUnshared(previous == null ? null : previous.clusters());
         pc = null;
       }
       return new Check(List.of(), a.warming(), a, pc);
@@ -170,7 +173,9 @@ public final class XdsRuntime implements AutoCloseable {
     stats.gauge("listener_manager.total_listeners_active").set(listeners.size());
     stats.gauge("listener_manager.workers_started").set(1);
     if (previous != null) {
-      adminGroup.schedule(previous.clusters()::close, drainTime.toMillis(), TimeUnit.MILLISECONDS);
+      // unchanged clusters live on in next; the others stop once their connections had time to end
+      adminGroup.schedule(() -> previous.clusters().closeUnshared(next.clusters()),
+          drainTime.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -123,4 +123,25 @@ class AdsClientTest {
     await().atMost(15, TimeUnit.SECONDS).until(() -> HttpPeers.get(proxy, "/").equals("200 b"));
     await().until(() -> client.ackedVersion(AdsClient.RDS).equals("7"));
   }
+
+  @Test
+  void anUnchangedClusterIsTakenOverRunningAcrossUpdatesAndAChangedOneIsRebuilt() {
+    serve("1", "a");
+    client.start();
+    InetSocketAddress proxy = proxy();
+    var a1 = runtime.current().clusters().get("a");
+    var b1 = runtime.current().clusters().get("b");
+
+    serve("2", "b");
+    await().atMost(10, TimeUnit.SECONDS).until(() -> HttpPeers.get(proxy, "/").equals("200 b"));
+    assertThat(runtime.current().clusters().get("a")).isSameAs(a1);
+    assertThat(runtime.current().clusters().get("b")).isSameAs(b1);
+
+    cp.set("3", List.of(edsCluster("a"), edsCluster("b")),
+        List.of(endpoints("a", a.port()), endpoints("b", a.port())),
+        List.of(httpListener("http", 0, "local")), List.of(routeTo("local", "b")), List.of());
+    await().atMost(10, TimeUnit.SECONDS).until(() -> HttpPeers.get(proxy, "/").equals("200 a"));
+    assertThat(runtime.current().clusters().get("a")).isSameAs(a1);
+    assertThat(runtime.current().clusters().get("b")).isNotSameAs(b1);
+  }
 }
