@@ -21,7 +21,7 @@ class DrainTest {
   void finishesInFlightRequestsWithConnectionCloseAndStopsAccepting() throws Exception {
     CountDownLatch arrived = new CountDownLatch(1);
     CompletableFuture<Void> release = new CompletableFuture<>();
-    try (TestBackend b = new TestBackend("b")) {
+    try (TestBackend b = new TestBackend("b"); Releaser held = new Releaser(release)) {
       b.handler = req -> {
         arrived.countDown();
         release.join();
@@ -58,7 +58,7 @@ class DrainTest {
   void sendsGoAwayToHttp2ClientsAndLetsTheirStreamsFinish() throws Exception {
     CountDownLatch arrived = new CountDownLatch(1);
     CompletableFuture<Void> release = new CompletableFuture<>();
-    try (TestBackend b = new TestBackend("b")) {
+    try (TestBackend b = new TestBackend("b"); Releaser held = new Releaser(release)) {
       b.handler = req -> {
         arrived.countDown();
         release.join();
@@ -87,6 +87,14 @@ class DrainTest {
         }
         drained.get(10, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  /** Completes the held response on close, before the backend closes (resources close in reverse). */
+  private record Releaser(CompletableFuture<Void> release) implements AutoCloseable {
+    @Override
+    public void close() {
+      release.complete(null);
     }
   }
 }

@@ -98,7 +98,14 @@ final class TestBackend implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close().awaitUninterruptibly();
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+    // bounded and interruptible: a handler that blocks the backend's loop (tests that hold a
+    // response) must not turn a failed assertion into a hung test run
+    try {
+      server.close().await(5, java.util.concurrent.TimeUnit.SECONDS);
+      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS)
+          .await(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
