@@ -173,11 +173,14 @@ public final class ControlPlane implements AutoCloseable {
         }
       }
       Translator.Translation t = translator.translate(state.resources());
+      // workloads first: a proxy that connected before its workload's first translation is being
+      // served the default snapshot, and setting the proxyless default first would push it gRPC
+      // API listeners, which it NACKs (seen in MeshEndToEndTest)
+      xds.publish(t.snapshots());
       if (!t.proxyless().equals(publishedDefault)) {
         xds.setDefaultSnapshot(t.proxyless());
         publishedDefault = t.proxyless();
       }
-      xds.publish(t.snapshots());
       if (!t.problems().equals(translationProblems)) {
         t.problems().forEach(p -> log.warn("revision {}: not translated: {}", state.revision(), p));
       }

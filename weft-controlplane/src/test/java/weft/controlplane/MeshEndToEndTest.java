@@ -190,6 +190,9 @@ class MeshEndToEndTest {
     await().atMost(CONVERGE).ignoreExceptions().untilAsserted(() ->
         assertThat(fromTweet("GET", "/jobs/1")).isEqualTo(new Reply(200, "job 1")));
     assertThat(seen).contains("GET /jobs/1");
+    // the translator's output is accepted as a whole: no proxy ever NACKed (in particular not the
+    // proxyless default snapshot while its workload's first translation was pending)
+    assertThat(cp.proxies().all()).hasSize(3).allSatisfy(p -> assertThat(p.lastNack()).isEmpty());
 
     // 2. L7 policy: POST is not allowed for tweet
     Reply post = fromTweet("POST", "/jobs");
@@ -243,6 +246,7 @@ class MeshEndToEndTest {
     await().atMost(CONVERGE).ignoreExceptions().untilAsserted(() ->
         assertThat(fromTweet("POST", "/jobs").status()).isEqualTo(403));
     assertThat(fromTweet("GET", "/jobs/1").status()).isEqualTo(200);
+    assertThat(cp.proxies().all()).allSatisfy(p -> assertThat(p.lastNack()).isEmpty());
   }
 
   /** A TLS socket presenting a certificate the mesh's own CA signed for {@code spiffeId}. */
