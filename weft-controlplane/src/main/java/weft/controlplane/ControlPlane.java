@@ -173,11 +173,17 @@ public final class ControlPlane implements AutoCloseable {
         }
       }
       Translator.Translation t = translator.translate(state.resources());
-      // workloads first: a proxy that connected before its workload's first translation is being
-      // served the default snapshot, and setting the proxyless default first would push it gRPC
-      // API listeners, which it NACKs (seen in MeshEndToEndTest)
+      // the first time, the default goes first: the xDS server serves nobody before the first
+      // publish, and then gives nodes without a snapshot of their own the default. Later, workloads
+      // go first: a proxy served the default while its workload was unknown would otherwise be
+      // pushed the new default's gRPC API listeners, which it NACKs, before its own snapshot
+      boolean first = publishedDefault == null;
+      if (first) {
+        xds.setDefaultSnapshot(t.proxyless());
+        publishedDefault = t.proxyless();
+      }
       xds.publish(t.snapshots());
-      if (!t.proxyless().equals(publishedDefault)) {
+      if (!first && !t.proxyless().equals(publishedDefault)) {
         xds.setDefaultSnapshot(t.proxyless());
         publishedDefault = t.proxyless();
       }
