@@ -137,6 +137,8 @@ class MeshEndToEndTest {
   private ControlPlane cp;
   private Path config;
   private int outboundTweet;
+  private int outboundRecruiter;
+  private XdsProxy jobsProxy;
 
   private Reply fromTweet(String method, String path) throws IOException {
     return http(plain(TWEET, outboundTweet), method, path, "jobs-api");
@@ -163,13 +165,14 @@ class MeshEndToEndTest {
     open.add(() -> backend.stop(0));
     int jobsPort = backend.getAddress().getPort();
     outboundTweet = freePort(TWEET);
+    outboundRecruiter = freePort(RECRUITER);
 
     config = Files.createDirectories(tmp.resolve("config"));
     Files.writeString(config.resolve("mesh.yaml"), String.join("---\n",
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n",
         workload("jobs-api", JOBS, jobsPort, freePort(JOBS)),
         workload("tweet", TWEET, freePort(TWEET), outboundTweet),
-        workload("recruiter", RECRUITER, freePort(RECRUITER), freePort(RECRUITER)),
+        workload("recruiter", RECRUITER, freePort(RECRUITER), outboundRecruiter),
         "apiVersion: v1\nkind: Service\nmetadata: {name: jobs-api, namespace: default}\n"
             + "spec: {selector: {app: jobs-api}, ports: [{name: http, port: 80, targetPort: " + jobsPort + "}]}\n",
         "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: default}\n"
@@ -184,6 +187,9 @@ class MeshEndToEndTest {
       XdsProxy p = XdsProxy.start(new XdsProxy.Options(new InetSocketAddress("127.0.0.1", xdsPort), "default/" + w,
           cp.tokenFile("default/" + w), "127.0.0.1:" + apiPort, 0, 1, Duration.ofMillis(200)));
       open.add(p);
+      if (w.equals("jobs-api")) {
+        jobsProxy = p;
+      }
     }
 
     // 1. tweet -> its outbound listener -> jobs-api's STRICT inbound -> backend
@@ -199,20 +205,21 @@ class MeshEndToEndTest {
     assertThat(post.status()).isEqualTo(403);
     assertThat(post.body()).isEqualTo("RBAC: access denied");
     assertThat(seen).doesNotContain("POST /jobs");
+    // the verdict is by the caller's SPIFFE ID from its mTLS certificate: recruiter is not allowed
+    Reply recruiter = http(plain(RECRUITER, outboundRecruiter), "GET", "/jobs/1", "jobs-api");
+    assertThat(recruiter).isEqualTo(new Reply(403, "RBAC: access denied"));
+    assertThat(counter(jobsProxy, "rbac.allowed")).isPositive();
+    assertThat(counter(jobsProxy, "rbac.denied")).isGreaterThanOrEqualTo(2);
 
     // 3. plaintext straight to the STRICT inbound port fails; a CA-signed cert for another identity is refused
     assertThatThrownBy(() -> http(plain(JOBS, jobsPort), "GET", "/jobs/1", "jobs-api")).isInstanceOf(IOException.class);
     int before = seen.size();
-    Reply wrongId;
-    try {
-      wrongId = http(mtls("spiffe://cluster.local/ns/default/sa/intruder", JOBS, jobsPort), "GET", "/jobs/1", "jobs-api");
-    } catch (IOException refused) {
-      wrongId = null;
-    }
-    if (wrongId != null) {
-      assertThat(wrongId.status()).isEqualTo(403);
-    }
-    assertThat(seen).hasSize(before);
+    Reply wrongId = http(mtls("spiffe://cluster.local/ns/default/sa/intruder", JOBS, jobsPort), "GET", "/jobs/1", "jobs-api");
+    assertThat(wrongId).isEqualTo(new Reply(403, "RBAC: access denied"));
+    // and the same CA's certificate for tweet's ID is let through: the ID, not the CA, was refused
+    Reply rightId = http(mtls("spiffe://cluster.local/ns/default/sa/tweet", JOBS, jobsPort), "GET", "/jobs/1", "jobs-api");
+    assertThat(rightId.status()).isEqualTo(200);
+    assertThat(seen).hasSize(before + 1);
 
     // 4. a policy change is enforced without restarts
     Files.writeString(config.resolve("policy.yaml"), policy("[GET, POST]"));
@@ -247,6 +254,12 @@ class MeshEndToEndTest {
         assertThat(fromTweet("POST", "/jobs").status()).isEqualTo(403));
     assertThat(fromTweet("GET", "/jobs/1").status()).isEqualTo(200);
     assertThat(cp.proxies().all()).allSatisfy(p -> assertThat(p.lastNack()).isEmpty());
+  }
+
+  /** The sum of the proxy's counters whose name ends with {@code suffix} (any stat prefix). */
+  private static long counter(XdsProxy proxy, String suffix) {
+    return proxy.runtime().stats().counters().stream().filter(c -> c.name().endsWith(suffix))
+        .mapToLong(c -> c.value()).sum();
   }
 
   /** A TLS socket presenting a certificate the mesh's own CA signed for {@code spiffeId}. */
