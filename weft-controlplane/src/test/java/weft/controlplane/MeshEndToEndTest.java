@@ -139,6 +139,7 @@ class MeshEndToEndTest {
   private int outboundTweet;
   private int outboundRecruiter;
   private XdsProxy jobsProxy;
+  private XdsProxy tweetProxy;
 
   private Reply fromTweet(String method, String path) throws IOException {
     return http(plain(TWEET, outboundTweet), method, path, "jobs-api");
@@ -189,6 +190,8 @@ class MeshEndToEndTest {
       open.add(p);
       if (w.equals("jobs-api")) {
         jobsProxy = p;
+      } else if (w.equals("tweet")) {
+        tweetProxy = p;
       }
     }
 
@@ -245,7 +248,11 @@ class MeshEndToEndTest {
     // 6. the control plane goes away: traffic flows; a new one on the same data dir and ports resyncs
     Files.writeString(config.resolve("policy.yaml"), policy("[GET, POST]"));
     cp.close();
+    // both ends of the call have seen their ADS stream go, and still serve their last config
+    await().atMost(CONVERGE).until(() -> counter(tweetProxy, "control_plane.connected_state_lost") > 0
+        && counter(jobsProxy, "control_plane.connected_state_lost") > 0);
     assertThat(fromTweet("GET", "/jobs/1").status()).isEqualTo(200);
+    assertThat(fromTweet("POST", "/jobs").status()).isEqualTo(200);
     cp = ControlPlane.start(options.withPorts(xdsPort, apiPort));
     await().atMost(CONVERGE).untilAsserted(() ->
         assertThat(cp.proxies().all()).filteredOn(p -> p.connected()).hasSize(3));
