@@ -173,11 +173,20 @@ public final class ControlPlane implements AutoCloseable {
         }
       }
       Translator.Translation t = translator.translate(state.resources());
-      if (!t.proxyless().equals(publishedDefault)) {
+      // the first time, the default goes first: the xDS server serves nobody before the first
+      // publish, and then gives nodes without a snapshot of their own the default. Later, workloads
+      // go first: a proxy served the default while its workload was unknown would otherwise be
+      // pushed the new default's gRPC API listeners, which it NACKs, before its own snapshot
+      boolean first = publishedDefault == null;
+      if (first) {
         xds.setDefaultSnapshot(t.proxyless());
         publishedDefault = t.proxyless();
       }
       xds.publish(t.snapshots());
+      if (!first && !t.proxyless().equals(publishedDefault)) {
+        xds.setDefaultSnapshot(t.proxyless());
+        publishedDefault = t.proxyless();
+      }
       if (!t.problems().equals(translationProblems)) {
         t.problems().forEach(p -> log.warn("revision {}: not translated: {}", state.revision(), p));
       }

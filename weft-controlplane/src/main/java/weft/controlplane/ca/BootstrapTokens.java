@@ -61,9 +61,10 @@ public final class BootstrapTokens {
   /**
    * The token file for {@code workload}, {@code <data-dir>/tokens/workloads/<ns>/<name>.token}:
    * created with a new token if missing or no longer valid, left as is otherwise (so a control plane
-   * restart does not invalidate running proxies' tokens).
+   * restart does not invalidate running proxies' tokens). Synchronized: the translate thread and
+   * API callers ask at the same time, and both writing the file collided on its temporary file.
    */
-  public Path tokenFile(String workload) throws IOException {
+  public synchronized Path tokenFile(String workload) throws IOException {
     requireWorkload(workload);
     int slash = workload.indexOf('/');
     Path dir = workloadFiles.resolve(workload.substring(0, slash));
@@ -92,7 +93,7 @@ public final class BootstrapTokens {
   }
 
   /** Invalidates every token of {@code workload}; returns how many there were. */
-  public int revoke(String workload) throws IOException {
+  public synchronized int revoke(String workload) throws IOException {
     requireWorkload(workload);
     List<Path> theirs;
     try (Stream<Path> all = Files.list(hashes)) {

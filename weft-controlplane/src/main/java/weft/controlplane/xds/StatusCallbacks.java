@@ -118,8 +118,9 @@ final class StatusCallbacks implements DiscoveryServerCallbacks {
       // only the first request must carry the node (Envoy's set_node_on_first_message_only)
       stream = new StreamState(nodeIdInRequest);
       streams.put(streamId, stream);
-      registry.streamStarted(nodeIdInRequest);
+      // seen first: once a node shows as connected, the server has decided what it is served
       onNodeSeen.accept(nodeIdInRequest);
+      registry.streamStarted(nodeIdInRequest);
     }
     return stream;
   }

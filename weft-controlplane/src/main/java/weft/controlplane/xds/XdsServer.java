@@ -13,9 +13,11 @@ import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Unknown nodes.</b> A node id absent from the last published map (a proxyless gRPC client, or
  * a proxy whose workload is not known yet) gets the {@linkplain #setDefaultSnapshot default
- * snapshot}, and switches to its own snapshot as soon as one is published for it.
+ * snapshot}, and switches to its own snapshot as soon as one is published for it. Before the first
+ * {@link #publish} nothing is served: a proxy reconnecting to a restarted control plane keeps its
+ * config until the control plane has translated its state, instead of receiving an empty one.
  *
  * <p>Thread-safety: {@link #publish} and {@link #setDefaultSnapshot} may be called from any thread;
  * they are serialized with each other and with stream opening.
@@ -49,6 +53,10 @@ public final class XdsServer implements AutoCloseable {
   private final Map<String, Published> published = new HashMap<>();
   private Map<String, ProxySnapshot> desired = Map.of();
   private ProxySnapshot defaultSnapshot = ProxySnapshot.empty();
+  // nodes that connected before the first publish: they get no snapshot (their watches stay open)
+  // until it comes, rather than an empty one that would remove a reconnecting proxy's whole config
+  private final Set<String> waiting = new HashSet<>();
+  private boolean publishedOnce;
   private long version;
 
   private XdsServer(InetSocketAddress address, ProxyStatusRegistry statuses, long initialVersion) {
@@ -149,6 +157,13 @@ public final class XdsServer implements AutoCloseable {
       for (Map.Entry<String, ProxySnapshot> e : desired.entrySet()) {
         changed |= apply(e.getKey(), e.getValue(), next);
       }
+      publishedOnce = true;
+      for (String node : waiting) {
+        if (!desired.containsKey(node)) {
+          changed |= apply(node, defaultSnapshot, next);
+        }
+      }
+      waiting.clear();
       for (String node : List.copyOf(published.keySet())) {
         if (!desired.containsKey(node) && !forget(node)) {
           changed |= apply(node, defaultSnapshot, next);
@@ -193,7 +208,9 @@ public final class XdsServer implements AutoCloseable {
   /** A stream's first request: make sure the node has something to watch before the watch opens. */
   private void nodeSeen(String node) {
     synchronized (lock) {
-      if (!published.containsKey(node)) {
+      if (!publishedOnce) {
+        waiting.add(node);
+      } else if (!published.containsKey(node)) {
         ProxySnapshot content = desired.getOrDefault(node, defaultSnapshot);
         // a first snapshot for a node is not a change of config: it takes the current version,
         // unless nothing was ever published (the initial version belongs to no content)
@@ -209,6 +226,7 @@ public final class XdsServer implements AutoCloseable {
   private void nodeClosed(String node) {
     synchronized (lock) {
       if (!desired.containsKey(node)) {
+        waiting.remove(node);
         forget(node);
       }
     }

@@ -46,6 +46,29 @@ class BootstrapTokensAndCertificateServiceTest {
   }
 
   @Test
+  void concurrentTokenFileCallersForOneWorkloadAllGetOneValidFile() throws Exception {
+    // the translate thread and the API ask at once (MeshEndToEndTest): once they collided on the temp file
+    BootstrapTokens tokens = new BootstrapTokens(dataDir);
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+      for (int w = 0; w < 40; w++) {
+        String workload = "jobs/w" + w;
+        var start = new java.util.concurrent.CyclicBarrier(4);
+        var calls = new java.util.ArrayList<java.util.concurrent.Future<Path>>();
+        for (int i = 0; i < 4; i++) {
+          calls.add(pool.submit(() -> {
+            start.await();
+            return tokens.tokenFile(workload);
+          }));
+        }
+        for (var c : calls) {
+          Path file = c.get();
+          assertThat(tokens.verify(java.nio.file.Files.readString(file).strip())).contains(workload);
+        }
+      }
+    }
+  }
+
+  @Test
   void tokenFileIsPrivateAndStableAcrossRestarts() throws Exception {
     Path file = new BootstrapTokens(dataDir).tokenFile("jobs/jobs-api");
     String token = Files.readString(file).strip();

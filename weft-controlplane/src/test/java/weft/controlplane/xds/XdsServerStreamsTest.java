@@ -68,6 +68,7 @@ class XdsServerStreamsTest {
   @Test
   void anUnknownNodeOnADeltaStreamGetsTheDefaultSnapshot() throws Exception {
     server.setDefaultSnapshot(XdsServerTest.snapshot(List.of("default"), List.of()));
+    server.publish(Map.of()); // nothing is served before the first publish
     try (AdsTestClient g = new AdsTestClient(server.port(), "grpc-delta-client")) {
       g.delta(DeltaDiscoveryRequest.newBuilder().setTypeUrl(CDS));
       assertThat(g.nextDelta().getResourcesList()).extracting(Resource::getName)

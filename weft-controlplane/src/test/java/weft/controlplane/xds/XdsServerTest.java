@@ -203,6 +203,22 @@ class XdsServerTest {
   }
 
   @Test
+  void aProxyConnectingBeforeTheFirstPublishWaitsForItInsteadOfGettingAnEmptyConfig() throws Exception {
+    // a proxy reconnecting to a restarted control plane must not be told "no clusters, no listeners"
+    try (AdsTestClient a = new AdsTestClient(server.port(), "ns/a");
+        AdsTestClient g = new AdsTestClient(server.port(), "grpc-client-1")) {
+      a.sotw(DiscoveryRequest.newBuilder().setTypeUrl(CDS));
+      g.sotw(DiscoveryRequest.newBuilder().setTypeUrl(CDS));
+      await().until(() -> server.statuses().get("ns/a").isPresent() && server.statuses().get("grpc-client-1").isPresent());
+      assertThat(server.servedTo("ns/a")).isEmpty();
+      server.setDefaultSnapshot(snapshot(List.of("default"), List.of()));
+      server.publish(Map.of("ns/a", snapshot(List.of("a1"), List.of())));
+      assertThat(clusterNames(a.next())).containsExactly("a1");
+      assertThat(clusterNames(g.next())).containsExactly("default");
+    }
+  }
+
+  @Test
   void requestsWithoutANodeAfterTheFirstStayWithTheStreamsNode() throws Exception {
     server.publish(Map.of("ns/a", snapshot(List.of("a1"), List.of())));
     try (AdsTestClient a = new AdsTestClient(server.port(), "ns/a")) {
