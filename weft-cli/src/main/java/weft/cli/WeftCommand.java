@@ -13,13 +13,23 @@ import picocli.CommandLine.Command;
     description = "weft: identity-aware service mesh: proxy, policy, control plane.",
     subcommands = {
       ProxyCommand.class,
-      weft.cli.policy.PolicyCommand.class,
       VersionCommand.class,
+      weft.cli.policy.PolicyCommand.class,
+      weft.cli.controlplane.ControlPlaneCommand.class,
+      weft.cli.controlplane.ApplyCommand.Apply.class,
+      weft.cli.controlplane.ApplyCommand.Delete.class,
+      weft.cli.controlplane.GetCommand.class,
+      weft.cli.controlplane.DescribeCommand.class,
+      weft.cli.controlplane.TokenCommand.class,
     },
     footer = {
       "",
       "Examples:",
       "  weft proxy -c bootstrap.yaml            run the proxy from an Envoy v3 bootstrap",
+      "  weft controlplane --config-dir mesh/    run the control plane",
+      "  weft apply -f policy.yaml               add resources through the control plane's API",
+      "  weft get workloads                      list workloads (also services, policies, proxies, status)",
+      "  weft describe workload default/tweet    identity, policies, proxy and certificate of a workload",
       "  weft version                            print the version"
     })
 public final class WeftCommand implements Runnable {

@@ -1,0 +1,230 @@
+package weft.controlplane;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import weft.api.Workload;
+import weft.controlplane.api.ApiBackend;
+import weft.controlplane.api.ApiServer;
+import weft.controlplane.ca.BootstrapTokens;
+import weft.controlplane.ca.CertificateAuthority;
+import weft.controlplane.ca.CertificateService;
+import weft.controlplane.store.ApiSource;
+import weft.controlplane.store.ConfigDirSource;
+import weft.controlplane.store.Store;
+import weft.controlplane.store.StoreState;
+import weft.controlplane.xds.ProxySnapshot;
+import weft.controlplane.xds.ProxyStatusRegistry;
+import weft.controlplane.xds.XdsServer;
+import weft.policy.engine.EngineOptions;
+
+/**
+ * A running control plane: store (config dir + applied resources) -> translator -> xDS server, the
+ * CA with bootstrap tokens, and the HTTP API. Used by {@code weft controlplane} and {@code weft
+ * demo}. Translation runs on its own thread, coalescing bursts of changes: only the newest revision
+ * is translated and published.
+ */
+public final class ControlPlane implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+
+  private final ControlPlaneOptions options;
+  private final Store store = new Store();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final ExecutorService translateThread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "weft-translate");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicReference<StoreState> latest = new AtomicReference<>();
+  private final AtomicBoolean queued = new AtomicBoolean();
+  private final Set<String> tokenFiles = new HashSet<>();
+  private final Optional<SnapshotTranslator> translator;
+  private long publishedRevision = -1;
+  private BootstrapTokens tokens;
+  private XdsServer xds;
+  private ApiServer api;
+
+  private ControlPlane(ControlPlaneOptions options, Optional<SnapshotTranslator> translator) {
+    this.options = options;
+    this.translator = translator;
+  }
+
+  /** Starts without a translator: proxies get the xDS server's default snapshot. */
+  public static ControlPlane start(ControlPlaneOptions options) throws IOException {
+    return start(options, Optional.empty());
+  }
+
+  /**
+   * Starts every part; on failure, closes what was started and rethrows.
+   *
+   * @throws PortInUseException if the xDS or API port is taken
+   */
+  public static ControlPlane start(ControlPlaneOptions options, Optional<SnapshotTranslator> translator)
+      throws IOException {
+    ControlPlane cp = new ControlPlane(options, translator);
+    try {
+      cp.startParts();
+      return cp;
+    } catch (IOException | RuntimeException e) {
+      cp.close();
+      throw e;
+    }
+  }
+
+  private void startParts() throws IOException {
+    Files.createDirectories(options.dataDir());
+    CertificateAuthority ca = CertificateAuthority.open(
+        options.dataDir(), options.caCert(), options.caKey(), options.caChain(), Clock.systemUTC());
+    tokens = new BootstrapTokens(options.dataDir());
+    CertificateService certificates = new CertificateService(ca, tokens, this::spiffeIdOf);
+
+    ApiSource apiSource = ApiSource.open(store, options.dataDir());
+    if (options.configDir().isPresent()) {
+      closeables.add(ConfigDirSource.start(options.configDir().get(), store));
+    }
+    ProxyStatusRegistry statuses = new ProxyStatusRegistry();
+    try {
+      xds = XdsServer.start(new InetSocketAddress(options.bind(), options.xdsPort()), statuses);
+    } catch (IOException e) {
+      throw bindFailure("xds", options.xdsPort(), e);
+    }
+    closeables.add(xds);
+    EngineOptions policy = new EngineOptions(options.trustDomain(), options.rootNamespace());
+    try {
+      api = ApiServer.start(new InetSocketAddress(options.bind(), options.apiPort()),
+          new ApiBackend(store, apiSource, statuses, tokens, certificates, policy, xds::version));
+    } catch (IOException e) {
+      throw bindFailure("api", options.apiPort(), e);
+    }
+    closeables.add(api);
+    if (translator.isEmpty()) {
+      log.warn("no xds translator in this build: proxies get the default (empty) snapshot");
+    }
+    store.addListener(this::changed);
+    changed(store.state());
+    log.info("control plane up: xds on {}:{}, api on http://{}:{}, data in {}{}", options.bind().getHostAddress(),
+        xdsPort(), options.bind().getHostAddress(), apiPort(), options.dataDir(),
+        options.configDir().map(d -> ", watching " + d).orElse(""));
+  }
+
+  private static IOException bindFailure(String server, int port, IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return new PortInUseException(server, port, e);
+      }
+    }
+    return e;
+  }
+
+  private Optional<String> spiffeIdOf(String workload) {
+    int slash = workload.indexOf('/');
+    return store.state().resources().workload(workload.substring(0, slash), workload.substring(slash + 1))
+        .map(w -> "spiffe://" + options.trustDomain() + "/ns/" + w.metadata().namespace() + "/sa/" + w.serviceAccount());
+  }
+
+  /** Store listener: hands the newest state to the translate thread, once per burst. */
+  private void changed(StoreState state) {
+    latest.set(state);
+    if (queued.compareAndSet(false, true)) {
+      try {
+        translateThread.execute(this::translateLatest);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  /** Runs on the translate thread only. */
+  private void translateLatest() {
+    queued.set(false);
+    StoreState state = latest.get();
+    if (state.revision() == publishedRevision) {
+      return;
+    }
+    try {
+      for (Workload w : state.resources().workloads()) {
+        String key = w.metadata().namespace() + "/" + w.metadata().name();
+        if (tokenFiles.add(key)) {
+          tokens.tokenFile(key); // the workload's proxy reads its bootstrap token here
+        }
+      }
+      if (translator.isPresent()) {
+        Map<String, ProxySnapshot> snapshots = translator.get().translate(state.resources());
+        xds.publish(snapshots);
+        log.info("published revision {} to {} proxies (xds version {})", state.revision(), snapshots.size(), xds.version());
+      }
+      publishedRevision = state.revision();
+    } catch (IOException | RuntimeException e) {
+      log.error("translating revision {} failed; proxies keep the previous configuration", state.revision(), e);
+    }
+  }
+
+  public int xdsPort() {
+    return xds.port();
+  }
+
+  public int apiPort() {
+    return api.port();
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  /** The xDS server (what each node was served: {@link XdsServer#servedTo}). */
+  public XdsServer xds() {
+    return xds;
+  }
+
+  public ProxyStatusRegistry proxies() {
+    return xds.statuses();
+  }
+
+  public BootstrapTokens tokens() {
+    return tokens;
+  }
+
+  /** Where the bootstrap token of {@code ns/name} is written, creating it if needed. */
+  public Path tokenFile(String workload) throws IOException {
+    return tokens.tokenFile(workload);
+  }
+
+  public ControlPlaneOptions options() {
+    return options;
+  }
+
+  /** Stops serving: the API first (no new changes), then xDS, then watching. */
+  @Override
+  public void close() {
+    translateThread.shutdownNow();
+    for (AutoCloseable c : closeables.reversed()) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("closing {}", c, e);
+      }
+    }
+    try {
+      translateThread.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("control plane stopped");
+  }
+}

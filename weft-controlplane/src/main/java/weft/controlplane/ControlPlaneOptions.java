@@ -1,0 +1,68 @@
+package weft.controlplane;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to run a control plane.
+ *
+ * @param configDir the directory of resource files to watch, if any
+ * @param dataDir where the CA, bootstrap tokens and applied resources are kept
+ * @param bind the address the xDS and HTTP servers listen on
+ * @param xdsPort 0 picks a free port
+ * @param apiPort 0 picks a free port
+ * @param trustDomain of SPIFFE IDs, e.g. {@code cluster.local}
+ * @param rootNamespace Istio's root namespace (mesh-wide PeerAuthentication and policies)
+ * @param caCert a corporate CA's certificate (PEM), with {@code caKey}; else a root CA is generated
+ *     under {@code dataDir}
+ * @param caChain the certificates above {@code caCert}, if any
+ */
+public record ControlPlaneOptions(
+    Optional<Path> configDir,
+    Path dataDir,
+    InetAddress bind,
+    int xdsPort,
+    int apiPort,
+    String trustDomain,
+    String rootNamespace,
+    Optional<Path> caCert,
+    Optional<Path> caKey,
+    Optional<Path> caChain) {
+  public static final int DEFAULT_XDS_PORT = 15010;
+  public static final int DEFAULT_API_PORT = 15000;
+
+  public ControlPlaneOptions {
+    Objects.requireNonNull(configDir, "configDir");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(bind, "bind");
+    requirePort("xdsPort", xdsPort);
+    requirePort("apiPort", apiPort);
+    Objects.requireNonNull(trustDomain, "trustDomain");
+    Objects.requireNonNull(rootNamespace, "rootNamespace");
+    Objects.requireNonNull(caCert, "caCert");
+    Objects.requireNonNull(caKey, "caKey");
+    Objects.requireNonNull(caChain, "caChain");
+    if (caCert.isPresent() != caKey.isPresent()) {
+      throw new IllegalArgumentException("caCert and caKey go together (expected: both or neither)");
+    }
+  }
+
+  /** Loopback, default ports, {@code cluster.local}, {@code istio-system}, a generated CA. */
+  public static ControlPlaneOptions defaults(Optional<Path> configDir, Path dataDir) {
+    return new ControlPlaneOptions(configDir, dataDir, InetAddress.getLoopbackAddress(), DEFAULT_XDS_PORT,
+        DEFAULT_API_PORT, "cluster.local", "istio-system", Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /** The same options on other ports (0: any free port, as tests use). */
+  public ControlPlaneOptions withPorts(int xds, int api) {
+    return new ControlPlaneOptions(configDir, dataDir, bind, xds, api, trustDomain, rootNamespace, caCert, caKey, caChain);
+  }
+
+  private static void requirePort(String name, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(name + ": " + port + " (expected: 0..65535)");
+    }
+  }
+}
