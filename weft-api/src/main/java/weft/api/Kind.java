@@ -18,7 +18,11 @@ public enum Kind {
   AUTHORIZATION_POLICY(
       "AuthorizationPolicy", true, "security.istio.io/v1", "security.istio.io/v1beta1"),
   PEER_AUTHENTICATION(
-      "PeerAuthentication", true, "security.istio.io/v1", "security.istio.io/v1beta1");
+      "PeerAuthentication", true, "security.istio.io/v1", "security.istio.io/v1beta1"),
+  VIRTUAL_SERVICE(
+      "VirtualService", true, "networking.istio.io/v1", "networking.istio.io/v1beta1"),
+  DESTINATION_RULE(
+      "DestinationRule", true, "networking.istio.io/v1", "networking.istio.io/v1beta1");
 
   private final String kindName;
   private final boolean namespaced;

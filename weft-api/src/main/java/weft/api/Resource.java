@@ -18,6 +18,8 @@ import weft.api.meta.ObjectMeta;
  *   case CiliumNetworkPolicy cnp -> ... // namespaced and clusterwide
  *   case AuthorizationPolicy ap -> ...
  *   case PeerAuthentication pa -> ...
+ *   case VirtualService vs -> ...
+ *   case DestinationRule dr -> ...
  * }
  * }</pre>
  */
@@ -29,7 +31,9 @@ public sealed interface Resource
         NetworkPolicy,
         CiliumNetworkPolicy,
         AuthorizationPolicy,
-        PeerAuthentication {
+        PeerAuthentication,
+        VirtualService,
+        DestinationRule {
 
   Kind kind();
 

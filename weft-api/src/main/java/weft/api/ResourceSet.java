@@ -117,6 +117,14 @@ public final class ResourceSet {
     return all(PeerAuthentication.class);
   }
 
+  public List<VirtualService> virtualServices() {
+    return all(VirtualService.class);
+  }
+
+  public List<DestinationRule> destinationRules() {
+    return all(DestinationRule.class);
+  }
+
   public Optional<Workload> workload(String namespace, String name) {
     return get(Kind.WORKLOAD, namespace, name).map(Workload.class::cast);
   }

@@ -19,6 +19,8 @@ import weft.api.meta.ObjectMeta;
  * @param cluster the cluster it runs in, if set
  * @param locality region/zone, if set
  * @param node the name of the {@link Node} it runs on, if set
+ * @param app where the application listens behind the workload's proxy ({@code spec.app})
+ * @param proxy the proxy's own ports ({@code spec.proxy})
  */
 public record Workload(
     ObjectMeta metadata,
@@ -27,7 +29,9 @@ public record Workload(
     List<WorkloadPort> ports,
     Optional<String> cluster,
     Optional<Locality> locality,
-    Optional<String> node)
+    Optional<String> node,
+    AppEndpoint app,
+    ProxyPorts proxy)
     implements Resource {
   public static final String DEFAULT_SERVICE_ACCOUNT = "default";
 
@@ -39,6 +43,53 @@ public record Workload(
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(locality, "locality");
     Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(app, "app");
+    Objects.requireNonNull(proxy, "proxy");
+  }
+
+  /** A workload with the default {@code spec.app} and {@code spec.proxy}. */
+  public Workload(
+      ObjectMeta metadata,
+      String serviceAccount,
+      List<InetAddress> addresses,
+      List<WorkloadPort> ports,
+      Optional<String> cluster,
+      Optional<Locality> locality,
+      Optional<String> node) {
+    this(metadata, serviceAccount, addresses, ports, cluster, locality, node, AppEndpoint.DEFAULT, ProxyPorts.DEFAULT);
+  }
+
+  /**
+   * {@code spec.app}: the application behind the proxy listens on {@code address:port+portOffset}
+   * for each workload port (docs/controlplane.md: no traffic interception, so the app moves aside).
+   *
+   * @param address default {@code 127.0.0.1}
+   * @param portOffset default 10000; 0 when the app listens on another address with the same ports
+   */
+  public record AppEndpoint(InetAddress address, int portOffset) {
+    public static final AppEndpoint DEFAULT = new AppEndpoint(InetAddress.getLoopbackAddress(), 10_000);
+
+    public AppEndpoint {
+      Objects.requireNonNull(address, "address");
+      if (portOffset < 0 || portOffset > 65534) {
+        throw new IllegalArgumentException("portOffset: " + portOffset + " (expected: 0..65534)");
+      }
+    }
+  }
+
+  /**
+   * {@code spec.proxy}: where the workload's proxy listens for the app's outbound traffic.
+   *
+   * @param outboundPort default 15001 (Istio's outbound port)
+   */
+  public record ProxyPorts(int outboundPort) {
+    public static final ProxyPorts DEFAULT = new ProxyPorts(15_001);
+
+    public ProxyPorts {
+      if (outboundPort < 1 || outboundPort > 65535) {
+        throw new IllegalArgumentException("outboundPort: " + outboundPort + " (expected: 1..65535)");
+      }
+    }
   }
 
   @Override

@@ -108,6 +108,8 @@ final class DocumentDecoder {
               withSpec(d, meta, placeholder, (m, spec) -> IstioDecoder.authorizationPolicy(m, Optional.of(spec)));
           case PEER_AUTHENTICATION ->
               withSpec(d, meta, placeholder, (m, spec) -> IstioDecoder.peerAuthentication(m, Optional.of(spec)));
+          case VIRTUAL_SERVICE -> withSpec(d, meta, placeholder, VirtualServiceDecoder::decode);
+          case DESTINATION_RULE -> withSpec(d, meta, placeholder, DestinationRuleDecoder::decode);
         };
     d.finish();
     return resource;

@@ -45,11 +45,30 @@ final class InventoryDecoder {
                   return new Locality(region, zone);
                 });
     Optional<String> node = name(spec, "node");
+    Workload.AppEndpoint app = spec.object("app").map(a -> {
+      Optional<InetAddress> address = a.string("address").flatMap(s -> parseAddress(s, a.at("address"), problems));
+      int offset = a.integer("portOffset", 0, 65534).orElse(Workload.AppEndpoint.DEFAULT.portOffset());
+      a.finish();
+      return new Workload.AppEndpoint(address.orElse(Workload.AppEndpoint.DEFAULT.address()), offset);
+    }).orElse(Workload.AppEndpoint.DEFAULT);
+    Workload.ProxyPorts proxy = spec.object("proxy").map(p -> {
+      int outbound = p.integer("outboundPort", 1, 65535).orElse(Workload.ProxyPorts.DEFAULT.outboundPort());
+      p.finish();
+      return new Workload.ProxyPorts(outbound);
+    }).orElse(Workload.ProxyPorts.DEFAULT);
+    for (WorkloadPort p : ports) {
+      if (p.port() + app.portOffset() > 65535) {
+        problems.add(spec.at("app").field("portOffset"), "port " + p.port() + " + portOffset " + app.portOffset() + " exceeds 65535");
+      }
+      if (p.port() == proxy.outboundPort()) {
+        problems.add(spec.at("proxy").field("outboundPort"), "port " + p.port() + " is also a workload port");
+      }
+    }
     spec.finish();
     if (problems.size() > before) {
       return Optional.empty();
     }
-    return Optional.of(new Workload(meta, serviceAccount, addresses, ports, cluster, locality, node));
+    return Optional.of(new Workload(meta, serviceAccount, addresses, ports, cluster, locality, node, app, proxy));
   }
 
   private static Optional<WorkloadPort> workloadPort(Obj p, Set<String> names) {
@@ -138,6 +157,15 @@ final class InventoryDecoder {
     }
     PortRef targetPort = target.orElse(PortRef.of(port.get()));
     return Optional.of(new ServicePort(name, port.get(), targetPort, protocol.get(), appProtocol));
+  }
+
+  private static Optional<InetAddress> parseAddress(String s, FieldPath at, Problems problems) {
+    try {
+      return Optional.of(Cidr.parseAddress(s));
+    } catch (IllegalArgumentException e) {
+      problems.add(at, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private static List<InetAddress> addresses(Obj spec) {

@@ -194,7 +194,7 @@ class InventoryDecodeTest {
         Arguments.of(
             "server-populated metadata and status are accepted",
             "apiVersion: weft.dev/v1alpha1\nkind: Workload\nmetadata: {name: w, uid: x, resourceVersion: \"1\"}\nstatus: {phase: Running}\nspec: {oops: 1}\n",
-            List.of("test.yaml[0]: Workload default/w: spec.oops: unknown field (expected one of: serviceAccount, addresses, ports, cluster, locality, node)")),
+            List.of("test.yaml[0]: Workload default/w: spec.oops: unknown field (expected one of: serviceAccount, addresses, ports, cluster, locality, node, app, proxy)")),
         Arguments.of(
             "node is a name",
             workload + "spec: {node: Node_1}",
@@ -244,7 +244,7 @@ class InventoryDecodeTest {
             "unknown kind",
             "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n",
             List.of(
-                "test.yaml[0]: unsupported kind \"Pod\" (apiVersion \"v1\"; weft reads Workload, Node, Service, Namespace, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, AuthorizationPolicy, PeerAuthentication, List)")),
+                "test.yaml[0]: unsupported kind \"Pod\" (apiVersion \"v1\"; weft reads Workload, Node, Service, Namespace, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, AuthorizationPolicy, PeerAuthentication, VirtualService, DestinationRule, List)")),
         Arguments.of(
             "known kind, wrong apiVersion",
             "apiVersion: networking.k8s.io/v1beta1\nkind: NetworkPolicy\nmetadata: {name: p}\n",
