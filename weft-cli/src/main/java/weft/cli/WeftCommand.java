@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
     description = "weft: identity-aware service mesh: proxy, policy, control plane.",
     subcommands = {
       ProxyCommand.class,
-      VersionCommand.class,
       weft.cli.policy.PolicyCommand.class,
+      VersionCommand.class,
       weft.cli.controlplane.ControlPlaneCommand.class,
       weft.cli.controlplane.ApplyCommand.Apply.class,
       weft.cli.controlplane.ApplyCommand.Delete.class,

@@ -27,7 +27,8 @@ public final class ListenerServer {
   public static final io.netty.util.AttributeKey<Boolean> PEER_VERIFIED =
       io.netty.util.AttributeKey.valueOf(ListenerServer.class, "peerVerified");
 
-  private final ListenerConfig cfg;
+  // volatile: an xDS update swaps it for new connections; accepted ones keep the chain they got
+  private volatile ListenerConfig cfg;
   private final ListenerStats stats;
   private final AtomicLong active = new AtomicLong();
   private final GlobalConnectionLimit global;
@@ -102,7 +103,16 @@ public final class ListenerServer {
     return cfg;
   }
 
+  /**
+   * Serves new connections with {@code next} (same address); established connections finish on
+   * the filter chains they were given, as Envoy drains a listener replaced by LDS.
+   */
+  public void update(ListenerConfig next) {
+    this.cfg = next;
+  }
+
   private void accept(Channel ch) {
+    ListenerConfig cfg = this.cfg;
     stats.cxTotal.inc();
     if (!global.tryAcquire()) {
       stats.cxOverloadReject.inc();
@@ -123,16 +133,16 @@ public final class ListenerServer {
       return;
     }
     if (cfg.listenerFilter() == null && cfg.selector() == ChainSelector.ONLY) {
-      installChain(ch, 0);
+      installChain(cfg, ch, 0);
       return;
     }
     if (cfg.listenerFilter() != null) {
       ch.pipeline().addLast("listener-filter", cfg.listenerFilter().get());
     }
-    ch.pipeline().addLast("chain-select", new ChainSelect());
+    ch.pipeline().addLast("chain-select", new ChainSelect(cfg));
   }
 
-  private void installChain(Channel ch, int index) {
+  private static void installChain(ListenerConfig cfg, Channel ch, int index) {
     FilterChainConfig chain = cfg.chains().get(index);
     ChannelPipeline p = ch.pipeline();
     if (chain.transport() != null) {
@@ -146,6 +156,12 @@ public final class ListenerServer {
 
   /** Chooses the chain when the first bytes arrive (after the listener filter has looked). */
   private final class ChainSelect extends ChannelInboundHandlerAdapter {
+    private final ListenerConfig cfg;
+
+    ChainSelect(ListenerConfig cfg) {
+      this.cfg = cfg;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       int idx = cfg.selector().select(ctx.channel());
@@ -156,7 +172,7 @@ public final class ListenerServer {
         return;
       }
       // the chain's handlers go after this one; hand them the bytes, then step aside
-      installChain(ctx.channel(), idx);
+      installChain(cfg, ctx.channel(), idx);
       ctx.fireChannelRead(msg);
       ctx.pipeline().remove(this);
     }

@@ -47,7 +47,8 @@ public final class UpstreamTargets {
           c.connectTimeout(),
           proto.maxConcurrentStreams(),
           proto.idleTimeout(),
-          tls == null ? null : tls::newHandler);
+          tls == null ? null : tls::newHandler,
+          proto.maxRequestsPerConnection());
       targets.put(c.name(), new Target(c, s, new java.util.concurrent.ConcurrentHashMap<>()));
     }
   }

@@ -44,9 +44,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
     return idleGeneration;
   }
 
+  private long requests;
+
   /** Starts an exchange on this (idle or new) connection. */
   void attach(UpstreamListener l) {
     idleGeneration++;
+    requests++;
     this.listener = l;
     requestDone = false;
     responseDone = false;
@@ -164,7 +167,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
   private void maybeRelease() {
     if (requestDone && responseDone) {
       listener = null;
-      if (keepAlive && channel.isActive()) {
+      long max = pool.maxRequestsPerConnection();
+      if (keepAlive && channel.isActive() && (max <= 0 || requests < max)) {
         pool.release(this);
       } else {
         channel.close();

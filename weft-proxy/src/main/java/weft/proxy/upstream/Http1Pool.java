@@ -116,6 +116,10 @@ final class Http1Pool implements HostPool {
     }
   }
 
+  long maxRequestsPerConnection() {
+    return settings.maxRequestsPerConnection();
+  }
+
   void remove(Http1Connection c) {
     idle.remove(c);
   }

@@ -47,11 +47,17 @@ final class Http2Pool implements HostPool {
     Http2FrameCodec codec;
     boolean ready;
     int active;
+    long opened;
+    int idleGeneration;
     final List<UpstreamListener> waiting = new ArrayList<>();
 
     boolean hasCapacity() {
       if (channel != null && !channel.isActive()) {
         return false;
+      }
+      long maxRequests = settings.maxRequestsPerConnection();
+      if (maxRequests > 0 && opened + waiting.size() >= maxRequests) {
+        return false; // max_requests_per_connection: this connection takes no new streams
       }
       int limit = settings.maxConcurrentStreams();
       if (ready) {
@@ -158,6 +164,8 @@ final class Http2Pool implements HostPool {
 
   private void open(Conn c, UpstreamListener listener) {
     c.active++;
+    c.opened++;
+    c.idleGeneration++;
     Http2Exchange exchange = new Http2Exchange(listener);
     new Http2StreamChannelBootstrap(c.channel)
         .handler(new ChannelInitializer<Http2StreamChannel>() {
@@ -174,9 +182,35 @@ final class Http2Pool implements HostPool {
             return;
           }
           Http2StreamChannel ch = (Http2StreamChannel) f.getNow();
-          ch.closeFuture().addListener(x -> c.active--);
+          ch.closeFuture().addListener(x -> {
+            c.active--;
+            if (c.active == 0) {
+              streamsDone(c);
+            }
+          });
           exchange.ready(ch);
         });
+  }
+
+  /**
+   * A connection with no streams left: closed when it has served max_requests_per_connection,
+   * else after the cluster's idle_timeout unless a stream arrives first.
+   */
+  private void streamsDone(Conn c) {
+    long maxRequests = settings.maxRequestsPerConnection();
+    if (maxRequests > 0 && c.opened >= maxRequests) {
+      c.channel.close();
+      return;
+    }
+    long timeout = settings.idleTimeout().toMillis();
+    if (timeout > 0) {
+      int generation = c.idleGeneration;
+      c.channel.eventLoop().schedule(() -> {
+        if (c.active == 0 && c.idleGeneration == generation) {
+          c.channel.close();
+        }
+      }, timeout, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
   }
 
   @Override

@@ -6,14 +6,16 @@ import java.time.Duration;
 
 /**
  * How to connect to one cluster's hosts: protocol, connect timeout, HTTP/2 stream cap, idle
- * timeout and an optional TLS handler factory (null = plaintext). Immutable, shared by loops.
+ * timeout, an optional TLS handler factory (null = plaintext) and max_requests_per_connection
+ * (0 = unlimited). Immutable, shared by loops.
  */
 public record PoolSettings(
     UpstreamProtocol protocol,
     Duration connectTimeout,
     int maxConcurrentStreams,
     Duration idleTimeout,
-    TlsFactory tls) {
+    TlsFactory tls,
+    long maxRequestsPerConnection) {
 
   /** Makes the TLS handler for a new upstream connection to {@code host:port}. */
   @FunctionalInterface
@@ -28,6 +30,6 @@ public record PoolSettings(
   }
 
   public static PoolSettings http1(Duration connectTimeout) {
-    return new PoolSettings(UpstreamProtocol.HTTP1, connectTimeout, 0, Duration.ofHours(1), null);
+    return new PoolSettings(UpstreamProtocol.HTTP1, connectTimeout, 0, Duration.ofHours(1), null, 0);
   }
 }

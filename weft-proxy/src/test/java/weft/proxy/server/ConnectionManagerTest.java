@@ -116,4 +116,15 @@ class ConnectionManagerTest {
       assertThat(r).startsWith("HTTP/1.1 408").endsWith("stream timeout");
     }
   }
+
+  @Test
+  void normalizesDotSegmentsAndMergesSlashesBeforeRouting() throws Exception {
+    try (ProxyFixture p = proxy("""
+        normalize_path: true
+        merge_slashes: true
+        """)) {
+      RawHttp.exchange(p.port(), "GET /a/./b/../c//d%7e?x=/../y HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    }
+    assertThat(backend.requests().get(0).uri()).isEqualTo("/a/c/d~?x=/../y");
+  }
 }

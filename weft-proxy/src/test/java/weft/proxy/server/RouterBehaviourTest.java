@@ -140,6 +140,23 @@ class RouterBehaviourTest {
   }
 
   @Test
+  void opensANewUpstreamConnectionAfterMaxRequestsPerConnection() throws Exception {
+    try (ProxyFixture p = new ProxyFixture("""
+                      - match: {prefix: "/"}
+                        route: {cluster: main}
+        """, "", "", Map.of("main", main.port()),
+        "typed_extension_protocol_options: {envoy.extensions.upstreams.http.v3.HttpProtocolOptions: "
+            + "{'@type': type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions, "
+            + "common_http_protocol_options: {max_requests_per_connection: 2}, "
+            + "explicit_http_config: {http_protocol_options: {}}}}")) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(p.get("/r" + i).statusCode()).isEqualTo(200);
+      }
+      assertThat(p.counter("cluster.main.upstream_cx_total")).isEqualTo(3);
+    }
+  }
+
+  @Test
   void answersDirectResponsesAndRedirectsLocally() throws Exception {
     try (ProxyFixture p = proxy("""
                       - match: {path: "/direct"}

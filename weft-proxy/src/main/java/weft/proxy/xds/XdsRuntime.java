@@ -1,0 +1,255 @@
+package weft.proxy.xds;
+
+import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import weft.proxy.admin.AdminServer;
+import weft.proxy.admin.AdminSources;
+import weft.proxy.admin.ConfigDumps;
+import weft.proxy.config.ConfigException;
+import weft.proxy.config.ConfigProblem;
+import weft.proxy.config.ConfigProblems;
+import weft.proxy.http.DrainSignal;
+import weft.proxy.listener.ListenerConfig;
+import weft.proxy.listener.ListenerServer;
+import weft.proxy.observe.AccessLogWriter;
+import weft.proxy.observe.StatsStore;
+import weft.proxy.server.BootstrapCompiler;
+import weft.proxy.server.ProxyConfig;
+import weft.proxy.server.Transport;
+import weft.proxy.upstream.UpstreamPools;
+
+/**
+ * A proxy whose listeners and clusters come from xDS. Each accepted state of the world is compiled
+ * as a whole by {@link BootstrapCompiler} (so xDS and file config share one validator) and then
+ * applied: a listener with the same name and address keeps its socket and serves new connections
+ * with the new chains while established ones finish on the old config; a listener that moved or
+ * vanished stops accepting; replaced clusters are closed after {@code drainTime}, when the
+ * connections still routing to them have had time to finish.
+ */
+public final class XdsRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(XdsRuntime.class);
+
+  /** The outcome of checking a state of the world. */
+  public record Check(List<String> problems, Set<String> warming, SnapshotAssembler.Result assembled,
+      ProxyConfig compiled) {}
+
+  private final Node node;
+  private final Duration drainTime;
+  private final Transport transport = Transport.best();
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final EventLoopGroup adminGroup;
+  private final StatsStore stats;
+  private final UpstreamPools pools;
+  private final DrainSignal drain = new DrainSignal();
+  private final AccessLogWriter accessLogs;
+  private final ListenerServer.GlobalConnectionLimit global = new ListenerServer.GlobalConnectionLimit(-1);
+  private final Map<String, ListenerServer> listeners = new LinkedHashMap<>();
+  private final Map<String, InetSocketAddress> bound = new HashMap<>();
+  private volatile ProxyConfig current;
+  private volatile List<Message> dump = List.of();
+  private AdminServer admin;
+  private volatile boolean closed;
+
+  public XdsRuntime(Node node, int concurrency, StatsStore stats, Duration drainTime) {
+    this.node = node;
+    this.drainTime = drainTime;
+    this.stats = stats;
+    this.boss = transport.newGroup(1);
+    this.workers = transport.newGroup(Math.max(1, concurrency));
+    this.adminGroup = transport.newGroup(1);
+    this.pools = new UpstreamPools(transport);
+    this.accessLogs = new AccessLogWriter(stats, 16_384);
+  }
+
+  /**
+   * Assembles and compiles {@code res}. Problems name the resource, e.g. {@code
+   * clusters["web"].lb_policy}; problems of TLS contexts whose secret has not arrived yet are not
+   * reported (they are warming). On success without warming, {@code compiled} is ready to
+   * {@link #apply}; otherwise it is null.
+   */
+  public Check check(XdsResources res, Map<String, Secret> localSecrets) {
+    ConfigProblems problems = new ConfigProblems();
+    SnapshotAssembler.Result a = SnapshotAssembler.assemble(res, localSecrets, node, problems);
+    List<String> out = new ArrayList<>();
+    problems.list().forEach(p -> out.add(p.toString()));
+    if (!out.isEmpty()) {
+      return new Check(out, a.warming(), a, null);
+    }
+    try {
+      ProxyConfig pc = BootstrapCompiler.compile(a.bootstrap(), new BootstrapCompiler.Context(
+          workers, stats, pools, drain, Path.of("."), accessLogs));
+      if (!a.warming().isEmpty()) {
+        pc.clusters().close();
+        pc = null;
+      }
+      return new Check(List.of(), a.warming(), a, pc);
+    } catch (ConfigException e) {
+      List<String> names = new ArrayList<>();
+      for (ConfigProblem p : e.problems()) {
+        String path = rename(p.path().toString(), res);
+        if (a.warmingPaths().stream().noneMatch(path::startsWith)) {
+          names.add(path.isEmpty() ? p.message() : path + ": " + p.message());
+        }
+      }
+      return new Check(names, a.warming(), a, null);
+    }
+  }
+
+  /** {@code static_resources.clusters[2]} -> {@code clusters["name"]} (config order = name order). */
+  private static String rename(String path, XdsResources res) {
+    for (String kind : List.of("clusters", "listeners")) {
+      String prefix = "static_resources." + kind + "[";
+      if (path.startsWith(prefix)) {
+        int end = path.indexOf(']', prefix.length());
+        int i = Integer.parseInt(path.substring(prefix.length(), end));
+        List<String> names = List.copyOf(kind.equals("clusters")
+            ? res.clusters().keySet() : res.listeners().keySet());
+        if (i < names.size()) {
+          return kind + "[\"" + names.get(i) + "\"]" + path.substring(end + 1);
+        }
+      }
+    }
+    return path;
+  }
+
+  /** Puts a checked config in force. Called from one thread at a time (the xDS client's). */
+  public synchronized void apply(Check c) throws InterruptedException {
+    ProxyConfig next = c.compiled();
+    if (closed || next == null) {
+      return;
+    }
+    next.clusters().start();
+    Map<String, ListenerConfig> wanted = new LinkedHashMap<>();
+    next.listeners().forEach(l -> wanted.put(l.name(), l));
+    for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      ListenerConfig lc = wanted.get(e.getKey());
+      if (lc == null || !lc.address().equals(e.getValue().config().address())) {
+        LOG.info("listener '{}' removed or moved: stops accepting, connections drain", e.getKey());
+        e.getValue().stopAccepting();
+        bound.remove(e.getKey());
+        it.remove();
+      }
+    }
+    for (ListenerConfig lc : wanted.values()) {
+      ListenerServer ls = listeners.get(lc.name());
+      if (ls != null) {
+        ls.update(lc);
+        continue;
+      }
+      ls = new ListenerServer(lc, stats, global);
+      try {
+        bound.put(lc.name(), ls.bind(transport, boss, workers));
+        listeners.put(lc.name(), ls);
+      } catch (IllegalStateException e) {
+        // Envoy: a listener that cannot bind fails alone; the rest of the update stands
+        LOG.warn("{}", e.getMessage());
+        stats.counter("listener_manager.listener_create_failure").inc();
+      }
+    }
+    ProxyConfig previous = current;
+    current = next;
+    dump = ConfigDumps.ofBootstrap(c.assembled().bootstrap(), Instant.now());
+    stats.gauge("listener_manager.total_listeners_active").set(listeners.size());
+    stats.gauge("listener_manager.workers_started").set(1);
+    if (previous != null) {
+      adminGroup.schedule(previous.clusters()::close, drainTime.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Starts the admin server (/ready, /stats, /config_dump, /clusters) on {@code address}. */
+  public synchronized InetSocketAddress startAdmin(InetSocketAddress address) throws Exception {
+    admin = AdminServer.start(address, adminGroup, transport.serverChannel(), new AdminSources() {
+      @Override
+      public boolean initialized() {
+        return !closed && current != null;
+      }
+
+      @Override
+      public StatsStore stats() {
+        return stats;
+      }
+
+      @Override
+      public String clustersText() {
+        ProxyConfig c = current;
+        return c == null ? "" : c.clusters().dumpClusters();
+      }
+
+      @Override
+      public List<Message> configDump() {
+        return dump;
+      }
+
+      @Override
+      public Node node() {
+        return node;
+      }
+    });
+    return admin.address();
+  }
+
+  /** The bound address of the listener named {@code name}, or null if it is not serving. */
+  public synchronized InetSocketAddress listenerAddress(String name) {
+    return bound.get(name);
+  }
+
+  /** Whether a config has been applied (Envoy's init done). */
+  public boolean ready() {
+    return current != null;
+  }
+
+  public ProxyConfig current() {
+    return current;
+  }
+
+  public StatsStore stats() {
+    return stats;
+  }
+
+  public Node node() {
+    return node;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    listeners.values().forEach(ListenerServer::stopAccepting);
+    if (admin != null) {
+      admin.close();
+    }
+    pools.close();
+    if (current != null) {
+      current.clusters().close();
+    }
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    workers.terminationFuture().awaitUninterruptibly(5000);
+    try {
+      accessLogs.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
