@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       weft.cli.controlplane.GetCommand.class,
       weft.cli.controlplane.DescribeCommand.class,
       weft.cli.controlplane.TokenCommand.class,
+      weft.cli.demo.DemoCommand.class,
     },
     footer = {
       "",
