@@ -1,5 +1,6 @@
 package weft.cli;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,19 +10,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import weft.proxy.config.ConfigException;
 import weft.proxy.server.ProxyServer;
+import weft.proxy.xds.XdsProxy;
 
 /**
  * {@code weft proxy -c FILE}: runs the data plane from an Envoy v3 bootstrap. Startup problems are
  * printed (all of them) with exit status 1; SIGTERM or SIGINT drains connections for up to
- * {@code --drain-time-s} seconds and exits 0.
+ * {@code --drain-time-s} seconds and exits 0. {@code weft proxy --xds HOST:PORT --node NS/NAME}
+ * takes its config from a control plane over ADS instead (exclusive with {@code -c}).
  */
 @Command(
     name = "proxy",
     description = "Run the proxy from an Envoy v3 bootstrap (YAML or JSON).",
-    footer = {"", "Example:", "  weft proxy -c envoy.yaml --concurrency 2"})
+    footer = {"", "Examples:", "  weft proxy -c envoy.yaml --concurrency 2",
+        "  weft proxy --xds 127.0.0.1:15010 --node shop/web --token web.token"})
 final class ProxyCommand implements Callable<Integer> {
-  @Option(names = {"-c", "--config-path"}, required = true, description = "bootstrap file")
+  @Option(names = {"-c", "--config-path"}, description = "bootstrap file")
   Path config;
+
+  @Option(names = "--xds", paramLabel = "HOST:PORT", description = "control plane (ADS) address")
+  String xds;
+
+  @Option(names = "--node", paramLabel = "NS/WORKLOAD", description = "node id (with --xds)")
+  String node;
+
+  @Option(names = "--token", paramLabel = "FILE", description = "bootstrap token (with --xds)")
+  Path token;
+
+  @Option(names = "--ca-address", paramLabel = "HOST:PORT",
+      description = "control plane API for certificates (default: the xDS host, port 15000)")
+  String caAddress;
+
+  @Option(names = "--admin-port", description = "admin port on 127.0.0.1 with --xds (default: ephemeral)")
+  int adminPort;
 
   @Option(names = "--concurrency", description = "worker threads (default: available cores)")
   int concurrency = Runtime.getRuntime().availableProcessors();
@@ -31,6 +51,13 @@ final class ProxyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if ((config == null) == (xds == null)) {
+      System.err.println("weft proxy: give exactly one of -c FILE and --xds HOST:PORT");
+      return 1;
+    }
+    if (xds != null) {
+      return runXds();
+    }
     if (!Files.isReadable(config)) {
       System.err.println("weft proxy: cannot read " + config);
       return 1;
@@ -56,6 +83,44 @@ final class ProxyCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     server.drainAndClose(Duration.ofSeconds(Math.max(0, drainTimeSeconds)));
+    return 0;
+  }
+
+  private Integer runXds() {
+    if (node == null) {
+      System.err.println("weft proxy: --xds needs --node NS/WORKLOAD");
+      return 1;
+    }
+    int colon = xds.lastIndexOf(':');
+    int port;
+    try {
+      port = Integer.parseInt(xds.substring(colon + 1));
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      port = -1;
+    }
+    if (colon <= 0 || port < 1 || port > 65535) {
+      System.err.println("weft proxy: --xds '" + xds + "' must be HOST:PORT");
+      return 1;
+    }
+    XdsProxy proxy;
+    try {
+      proxy = XdsProxy.start(new XdsProxy.Options(
+          InetSocketAddress.createUnresolved(xds.substring(0, colon), port), node, token, caAddress,
+          adminPort, concurrency, Duration.ofSeconds(Math.max(0, drainTimeSeconds))));
+    } catch (Exception e) {
+      System.err.println("weft proxy: cannot start: " + e.getMessage());
+      return 1;
+    }
+    System.err.println("weft proxy: node " + node + ", xDS " + xds + ", admin on "
+        + proxy.adminAddress());
+    CountDownLatch stop = new CountDownLatch(1);
+    Signals.onTermination(stop::countDown);
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    proxy.close();
     return 0;
   }
 }

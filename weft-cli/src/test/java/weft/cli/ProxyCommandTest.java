@@ -93,4 +93,38 @@ class ProxyCommandTest {
           .contains("listener 'busy': cannot bind /127.0.0.1:" + taken.getLocalPort());
     }
   }
+
+  private static String stderrOf(String... args) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(Main.run(args)).isEqualTo(1);
+    } finally {
+      System.setErr(old);
+    }
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void configFileAndXdsAreMutuallyExclusive(@TempDir Path dir) {
+    assertThat(stderrOf("proxy", "-c", dir.resolve("x.yaml").toString(), "--xds", "127.0.0.1:15010",
+        "--node", "shop/web")).contains("exactly one of -c FILE and --xds HOST:PORT");
+    assertThat(stderrOf("proxy")).contains("exactly one of -c FILE and --xds HOST:PORT");
+  }
+
+  @Test
+  void xdsNeedsANamespacedNodeIdAndAHostPort() {
+    assertThat(stderrOf("proxy", "--xds", "127.0.0.1:15010")).contains("--node NS/WORKLOAD");
+    assertThat(stderrOf("proxy", "--xds", "127.0.0.1", "--node", "shop/web"))
+        .contains("'127.0.0.1' must be HOST:PORT");
+    assertThat(stderrOf("proxy", "--xds", "127.0.0.1:15010", "--node", "web"))
+        .contains("node id 'web' must be NAMESPACE/WORKLOAD");
+  }
+
+  @Test
+  void anUnreadableTokenFileIsAStartupError(@TempDir Path dir) {
+    assertThat(stderrOf("proxy", "--xds", "127.0.0.1:15010", "--node", "shop/web", "--token",
+        dir.resolve("missing.token").toString())).contains("cannot start").contains("missing.token");
+  }
 }

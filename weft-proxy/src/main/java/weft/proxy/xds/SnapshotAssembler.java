@@ -226,6 +226,12 @@ final class SnapshotAssembler {
     if (local != null) {
       return local.toBuilder().setName(name).build();
     }
+    if (name.equals(WorkloadIdentity.SECRET_NAME)) {
+      // docs/controlplane.md: 'default' is the workload's own certificate, never asked of the server
+      warming.add("local secret " + name);
+      warmingPaths.add(path.toString().replaceFirst("\\.typed_config\\..*$", ""));
+      return null;
+    }
     if (ref.hasSdsConfig() && !isAds(ref.getSdsConfig())) {
       problems.add(path.field("sds_config"), "only an ads config source is supported");
       return null;
