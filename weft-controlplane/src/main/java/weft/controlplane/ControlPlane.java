@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +28,8 @@ import weft.controlplane.store.ApiSource;
 import weft.controlplane.store.ConfigDirSource;
 import weft.controlplane.store.Store;
 import weft.controlplane.store.StoreState;
+import weft.controlplane.translate.TranslateOptions;
+import weft.controlplane.translate.Translator;
 import weft.controlplane.xds.ProxySnapshot;
 import weft.controlplane.xds.ProxyStatusRegistry;
 import weft.controlplane.xds.XdsServer;
@@ -42,6 +43,8 @@ import weft.policy.engine.EngineOptions;
  */
 public final class ControlPlane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+  /** The DNS suffix of service hosts ({@code svc.ns.svc.cluster.local}), as Kubernetes' default. */
+  static final String CLUSTER_DOMAIN = "cluster.local";
 
   private final ControlPlaneOptions options;
   private final Store store = new Store();
@@ -54,7 +57,10 @@ public final class ControlPlane implements AutoCloseable {
   private final AtomicReference<StoreState> latest = new AtomicReference<>();
   private final AtomicBoolean queued = new AtomicBoolean();
   private final Set<String> tokenFiles = new HashSet<>();
-  private final Optional<SnapshotTranslator> translator;
+  private final Optional<SnapshotTranslator> customTranslator;
+  private SnapshotTranslator translator;
+  private ProxySnapshot publishedDefault;
+  private volatile List<String> translationProblems = List.of();
   private long publishedRevision = -1;
   private BootstrapTokens tokens;
   private XdsServer xds;
@@ -62,16 +68,17 @@ public final class ControlPlane implements AutoCloseable {
 
   private ControlPlane(ControlPlaneOptions options, Optional<SnapshotTranslator> translator) {
     this.options = options;
-    this.translator = translator;
+    this.customTranslator = translator;
   }
 
-  /** Starts without a translator: proxies get the xDS server's default snapshot. */
+  /** Starts with weft's translator ({@link Translator#translateAll}). */
   public static ControlPlane start(ControlPlaneOptions options) throws IOException {
     return start(options, Optional.empty());
   }
 
   /**
-   * Starts every part; on failure, closes what was started and rethrows.
+   * Starts every part, translating with {@code translator} (tests) or weft's translator when empty;
+   * on failure, closes what was started and rethrows.
    *
    * @throws PortInUseException if the xDS or API port is taken
    */
@@ -93,6 +100,9 @@ public final class ControlPlane implements AutoCloseable {
         options.dataDir(), options.caCert(), options.caKey(), options.caChain(), Clock.systemUTC());
     tokens = new BootstrapTokens(options.dataDir());
     CertificateService certificates = new CertificateService(ca, tokens, this::spiffeIdOf);
+    TranslateOptions translateOptions = new TranslateOptions(
+        options.trustDomain(), options.rootNamespace(), CLUSTER_DOMAIN, ca.trustBundlePem());
+    translator = customTranslator.orElse(resources -> Translator.translateAll(resources, translateOptions));
 
     ApiSource apiSource = ApiSource.open(store, options.dataDir());
     if (options.configDir().isPresent()) {
@@ -108,14 +118,12 @@ public final class ControlPlane implements AutoCloseable {
     EngineOptions policy = new EngineOptions(options.trustDomain(), options.rootNamespace());
     try {
       api = ApiServer.start(new InetSocketAddress(options.bind(), options.apiPort()),
-          new ApiBackend(store, apiSource, statuses, tokens, certificates, policy, xds::version));
+          new ApiBackend(store, apiSource, statuses, tokens, certificates, policy, xds::version,
+              () -> translationProblems));
     } catch (IOException e) {
       throw bindFailure("api", options.apiPort(), e);
     }
     closeables.add(api);
-    if (translator.isEmpty()) {
-      log.warn("no xds translator in this build: proxies get the default (empty) snapshot");
-    }
     store.addListener(this::changed);
     changed(store.state());
     log.info("control plane up: xds on {}:{}, api on http://{}:{}, data in {}{}", options.bind().getHostAddress(),
@@ -164,11 +172,17 @@ public final class ControlPlane implements AutoCloseable {
           tokens.tokenFile(key); // the workload's proxy reads its bootstrap token here
         }
       }
-      if (translator.isPresent()) {
-        Map<String, ProxySnapshot> snapshots = translator.get().translate(state.resources());
-        xds.publish(snapshots);
-        log.info("published revision {} to {} proxies (xds version {})", state.revision(), snapshots.size(), xds.version());
+      Translator.Translation t = translator.translate(state.resources());
+      if (!t.proxyless().equals(publishedDefault)) {
+        xds.setDefaultSnapshot(t.proxyless());
+        publishedDefault = t.proxyless();
       }
+      xds.publish(t.snapshots());
+      if (!t.problems().equals(translationProblems)) {
+        t.problems().forEach(p -> log.warn("revision {}: not translated: {}", state.revision(), p));
+      }
+      translationProblems = t.problems();
+      log.info("published revision {} to {} proxies (xds version {})", state.revision(), t.snapshots().size(), xds.version());
       publishedRevision = state.revision();
     } catch (IOException | RuntimeException e) {
       log.error("translating revision {} failed; proxies keep the previous configuration", state.revision(), e);

@@ -1,15 +1,15 @@
 package weft.controlplane;
 
-import java.util.Map;
 import weft.api.ResourceSet;
-import weft.controlplane.xds.ProxySnapshot;
+import weft.controlplane.translate.Translator;
 
 /**
- * Turns the store's resources into one xDS snapshot per proxy node id ({@code ns/workload}). Must
- * be a pure function of its input: the control plane calls it on its own thread after each change
- * and publishes the result.
+ * Turns the store's resources into one xDS snapshot per proxy node id ({@code ns/workload}), the
+ * default snapshot for other node ids (proxyless gRPC), and the problems found. Must be a pure
+ * function of its input: the control plane calls it on its own thread after each change and
+ * publishes the result. The production one is {@link Translator#translateAll}.
  */
 @FunctionalInterface
 public interface SnapshotTranslator {
-  Map<String, ProxySnapshot> translate(ResourceSet resources);
+  Translator.Translation translate(ResourceSet resources);
 }

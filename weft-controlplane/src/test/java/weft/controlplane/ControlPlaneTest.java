@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import weft.api.ResourceSet;
 import weft.api.Workload;
+import weft.controlplane.translate.Translator;
 import weft.controlplane.xds.ProxySnapshot;
 
 @Timeout(60)
@@ -52,7 +53,7 @@ class ControlPlaneTest {
     final AtomicInteger calls = new AtomicInteger();
 
     @Override
-    public Map<String, ProxySnapshot> translate(ResourceSet resources) {
+    public Translator.Translation translate(ResourceSet resources) {
       calls.incrementAndGet();
       Map<String, ProxySnapshot> out = new TreeMap<>();
       for (Workload w : resources.workloads()) {
@@ -62,7 +63,7 @@ class ControlPlaneTest {
         Cluster c = Cluster.newBuilder().setName(w.addresses().getFirst().getHostAddress()).build();
         out.put("default/" + w.metadata().name(), ProxySnapshot.of(List.of(), List.of(), List.of(c), List.of(), List.of()));
       }
-      return out;
+      return new Translator.Translation(out, ProxySnapshot.empty(), List.of());
     }
   }
 

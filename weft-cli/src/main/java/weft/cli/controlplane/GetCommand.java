@@ -127,10 +127,15 @@ public final class GetCommand implements Callable<Integer> {
       out.println("errors (the last good version of each source stays in force):");
       errors.forEach(e -> out.println("  " + e));
     }
-    if (!s.path("policyProblems").isEmpty()) {
+    problems(out, "policy problems (not enforced):", s.path("policyProblems"));
+    problems(out, "translation problems (not in proxy configuration):", s.path("translationProblems"));
+  }
+
+  private static void problems(PrintWriter out, String title, JsonNode list) {
+    if (!list.isEmpty()) {
       out.println();
-      out.println("policy problems:");
-      s.path("policyProblems").forEach(e -> out.println("  " + e.asText()));
+      out.println(title);
+      list.forEach(e -> out.println("  " + e.asText()));
     }
   }
 

@@ -1,6 +1,8 @@
 package weft.controlplane.api;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.function.LongSupplier;
 import weft.controlplane.ca.BootstrapTokens;
 import weft.controlplane.ca.CertificateService;
@@ -14,6 +16,7 @@ import weft.policy.engine.EngineOptions;
  *
  * @param policy trust domain (SPIFFE IDs) and Istio root namespace
  * @param xdsVersion the xDS server's current snapshot version
+ * @param translationProblems what the last translation could not turn into proxy configuration
  */
 public record ApiBackend(
     Store store,
@@ -22,7 +25,8 @@ public record ApiBackend(
     BootstrapTokens tokens,
     CertificateService certificates,
     EngineOptions policy,
-    LongSupplier xdsVersion) {
+    LongSupplier xdsVersion,
+    Supplier<List<String>> translationProblems) {
   public ApiBackend {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(apiSource, "apiSource");
@@ -31,5 +35,6 @@ public record ApiBackend(
     Objects.requireNonNull(certificates, "certificates");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(xdsVersion, "xdsVersion");
+    Objects.requireNonNull(translationProblems, "translationProblems");
   }
 }

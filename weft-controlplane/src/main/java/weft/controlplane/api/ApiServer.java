@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import weft.api.Workload;
 import weft.controlplane.ca.IssuanceException;
+import weft.controlplane.registry.Registry;
 import weft.controlplane.store.ApiSource;
 import weft.controlplane.store.StoreState;
 
@@ -37,6 +38,7 @@ import weft.controlplane.store.StoreState;
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   static final int MAX_BODY = 4 << 20;
+  static final String CLUSTER_DOMAIN = "cluster.local";
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final HttpServer server;
@@ -131,8 +133,8 @@ public final class ApiServer implements AutoCloseable {
       case "status" -> requireGet(post, path, () -> status(state));
       case "workloads" -> parts.length == 3 ? requireGet(post, path, () -> describe(state, parts[1], parts[2]))
           : requireGet(post, path, () -> workloads(state));
-      case "services" -> requireGet(post, path, () -> state.resources().services().stream()
-          .map(s -> Views.service(s, state.resources())).toList());
+      case "services" -> requireGet(post, path, () -> Registry.of(state.resources(), CLUSTER_DOMAIN).services()
+          .stream().map(Views::service).toList());
       case "policies" -> requireGet(post, path, () -> {
         PolicyIndex index = index(state);
         return state.resources().all().stream().filter(Views::isPolicy).map(r -> Views.policy(r, state, index)).toList();
@@ -189,6 +191,7 @@ public final class ApiServer implements AutoCloseable {
     });
     m.put("sources", sources);
     m.put("policyProblems", index(state).problems());
+    m.put("translationProblems", backend.translationProblems().get());
     var proxies = backend.proxies().all();
     Map<String, Object> pm = new LinkedHashMap<>();
     pm.put("total", proxies.size());

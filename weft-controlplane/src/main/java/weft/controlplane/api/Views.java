@@ -6,18 +6,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import weft.api.AuthorizationPolicy;
 import weft.api.CiliumNetworkPolicy;
 import weft.api.NetworkPolicy;
 import weft.api.PeerAuthentication;
 import weft.api.Resource;
-import weft.api.ResourceSet;
-import weft.api.Service;
 import weft.api.Workload;
 import weft.api.inventory.ServicePort;
 import weft.api.inventory.WorkloadPort;
-import weft.api.meta.PortRef;
+import weft.controlplane.registry.Endpoint;
+import weft.controlplane.registry.MeshService;
 import weft.controlplane.store.StoreState;
 import weft.controlplane.xds.ProxyStatus;
 
@@ -56,17 +54,14 @@ final class Views {
     return m;
   }
 
-  /**
-   * A service with its endpoints: the workloads of its namespace its selector matches, on the
-   * resolved target port (a named target port the workload does not declare gives no endpoint, as
-   * in Kubernetes).
-   */
-  static Map<String, Object> service(Service s, ResourceSet resources) {
+  /** A service with its endpoints, as the registry (and so the translator) resolves them. */
+  static Map<String, Object> service(MeshService s) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("namespace", s.metadata().namespace());
-    m.put("name", s.metadata().name());
-    m.put("kind", s.kind().kindName());
-    m.put("selector", s.selector());
+    m.put("namespace", s.namespace());
+    m.put("name", s.name());
+    m.put("fqdn", s.fqdn());
+    m.put("kind", s.service().kind().kindName());
+    m.put("selector", s.service().selector());
     List<Map<String, Object>> ports = new ArrayList<>();
     List<Map<String, Object>> endpoints = new ArrayList<>();
     for (ServicePort p : s.ports()) {
@@ -76,31 +71,16 @@ final class Views {
       pm.put("targetPort", p.targetPort().toString());
       pm.put("protocol", p.protocol().name());
       ports.add(pm);
-      if (s.selector().isEmpty()) {
-        continue;
-      }
-      for (Workload w : resources.workloads()) {
-        if (!w.metadata().namespace().equals(s.metadata().namespace())
-            || !w.metadata().labels().entrySet().containsAll(s.selector().entrySet())) {
-          continue;
-        }
-        Optional<Integer> target = switch (p.targetPort()) {
-          case PortRef.Number n -> Optional.of(n.port());
-          case PortRef.Name n -> w.port(n.name()).map(WorkloadPort::port);
-        };
-        if (target.isEmpty()) {
-          continue;
-        }
-        for (InetAddress a : w.addresses()) {
-          Map<String, Object> e = new LinkedHashMap<>();
-          e.put("servicePort", p.port());
-          e.put("workload", w.metadata().namespace() + "/" + w.metadata().name());
-          e.put("address", a.getHostAddress());
-          e.put("port", target.get());
-          e.put("locality", w.locality().map(l -> l.region() + (l.zone().isEmpty() ? "" : "/" + l.zone())).orElse(null));
-          e.put("cluster", w.cluster().orElse(null));
-          endpoints.add(e);
-        }
+      for (Endpoint e : s.endpoints(p.port())) {
+        Map<String, Object> em = new LinkedHashMap<>();
+        em.put("servicePort", p.port());
+        em.put("workload", e.workload().metadata().namespace() + "/" + e.workload().metadata().name());
+        em.put("address", e.address().getHostAddress());
+        em.put("port", e.port());
+        String locality = e.locality().region() + (e.locality().zone().isEmpty() ? "" : "/" + e.locality().zone());
+        em.put("locality", locality.isEmpty() ? null : locality);
+        em.put("cluster", e.cluster().isEmpty() ? null : e.cluster());
+        endpoints.add(em);
       }
     }
     m.put("ports", ports);

@@ -63,13 +63,17 @@ public final class ApiSource {
     if (Files.exists(s.journal)) {
       List<Entry> entries = JSON.readValue(s.journal.toFile(), new TypeReference<List<Entry>>() {});
       for (Entry e : entries) {
-        Set<String> keys = Set.copyOf(e.keys());
+        Set<String> keys = new java.util.HashSet<>(e.keys());
         for (Loaded l : ResourceLoader.parse(name(e.body()), e.body()).loaded()) {
           String key = l.resource().key().toString();
-          if (keys.contains(key)) {
+          if (keys.remove(key)) {
             s.resources.put(key, l.resource());
             s.bodyOf.put(key, e.body());
           }
+        }
+        if (!keys.isEmpty()) {
+          // only if this weft validates more strictly than the one that accepted them
+          log.warn("{}: applied resources no longer valid, not restored: {}", s.journal, keys);
         }
       }
       log.info("restored {} applied resources from {}", s.resources.size(), s.journal);

@@ -148,6 +148,13 @@ class ApiServerTest {
   }
 
   @Test
+  void weftsTranslatorServesEveryWorkloadsProxy() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> cp.xds().servedTo("default/jobs-api").isPresent());
+    assertThat(cp.xds().servedTo("default/jobs-api").get().listeners()).isNotEmpty();
+    assertThat(get("/api/v1/status").json().get("translationProblems")).isEmpty();
+  }
+
+  @Test
   void aFileEditIsVisibleThroughTheApi() throws Exception {
     Files.writeString(configDir.resolve("policy.yaml"), POLICY);
     await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/policies").json().size() == 1);
