@@ -150,7 +150,9 @@ final class Clusters {
     for (Map.Entry<String, List<Endpoint>> g : byLocality.entrySet()) {
       weft.api.inventory.Locality loc = g.getValue().get(0).locality();
       LocalityLbEndpoints.Builder lle = LocalityLbEndpoints.newBuilder()
-          .setPriority(dense.indexOf(level.get(g.getKey())));
+          .setPriority(dense.indexOf(level.get(g.getKey())))
+          // grpc-xds ignores localities without a weight; Envoy uses it only for locality-weighted lb
+          .setLoadBalancingWeight(UInt32Value.of(g.getValue().size()));
       if (!loc.region().isEmpty() || !loc.zone().isEmpty()) {
         lle.setLocality(Locality.newBuilder().setRegion(loc.region()).setZone(loc.zone()));
       }

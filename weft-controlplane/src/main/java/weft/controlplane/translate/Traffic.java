@@ -44,6 +44,7 @@ final class Traffic {
   private final Map<String, VirtualService> virtualServices = new TreeMap<>();
   private final Map<String, List<DestinationRule>> destinationRules = new TreeMap<>();
   private final Map<String, OutboundPart> memo = new HashMap<>();
+  private final Map<String, ServiceClusters> serviceClusters = new HashMap<>();
 
   /** One client's outbound resources. */
   record OutboundPart(RouteConfiguration routes, List<HTTPFault> faults, List<Cluster> clusters,
@@ -110,22 +111,15 @@ final class Traffic {
     Map<String, Optional<TrafficPolicy.ConsistentHash>> hashes = new HashMap<>();
     for (MeshService s : registry.services()) {
       Optional<DestinationRule> dr = destinationRule(s, clientNamespace);
-      TrafficPolicy base = dr.flatMap(DestinationRule::trafficPolicy).orElse(NO_POLICY);
-      for (ServicePort p : s.ports()) {
-        List<String> ids = new ArrayList<>(new TreeSet<>(s.endpoints(p.port()).stream()
-            .map(e -> e.spiffeId(options.trustDomain())).toList()));
-        List<Optional<Subset>> subsets = new ArrayList<>();
-        subsets.add(Optional.empty());
-        dr.ifPresent(d -> d.subsets().forEach(x -> subsets.add(Optional.of(x))));
-        for (Optional<Subset> subset : subsets) {
-          TrafficPolicy policy = subset.flatMap(Subset::trafficPolicy).map(base::overriddenBy).orElse(base);
-          boolean mtls = sidecar && mtls(s, p, subset, policy);
-          Clusters.Built b = Clusters.build(s, p, subset, policy, mtls, ids, sidecar ? client : null);
-          clusters.add(b.cluster());
-          endpoints.add(b.endpoints());
-          hashes.put(b.cluster().getName(), policy.loadBalancer().flatMap(TrafficPolicy.LoadBalancer::consistentHash));
-        }
-      }
+      // a service's clusters depend on the client only through the DestinationRule chosen and,
+      // with outlier detection (locality failover), the client's locality: share them otherwise
+      boolean localityMatters = sidecar && dr.map(Traffic::hasOutlierDetection).orElse(false);
+      String key = s.fqdn() + "\0" + dr.map(d -> d.key().toString()).orElse("") + "\0" + sidecar
+          + (localityMatters ? "\0" + client.region() + "\0" + client.zone() : "");
+      ServiceClusters sc = serviceClusters.computeIfAbsent(key, k -> serviceClusters(s, dr, client, sidecar));
+      clusters.addAll(sc.clusters());
+      endpoints.addAll(sc.endpoints());
+      hashes.putAll(sc.hashes());
     }
     List<io.envoyproxy.envoy.config.route.v3.VirtualHost> hosts = new ArrayList<>();
     List<HTTPFault> faults = new ArrayList<>();
@@ -144,6 +138,38 @@ final class Traffic {
       }
     }
     return new OutboundPart(Outbound.routeConfiguration(hosts), faults, clusters, endpoints, Map.copyOf(hashes));
+  }
+
+  /** The clusters of one service for one DestinationRule choice (and locality, when it matters). */
+  private record ServiceClusters(List<Cluster> clusters, List<ClusterLoadAssignment> endpoints,
+      Map<String, Optional<TrafficPolicy.ConsistentHash>> hashes) {}
+
+  private static boolean hasOutlierDetection(DestinationRule dr) {
+    return dr.trafficPolicy().flatMap(TrafficPolicy::outlierDetection).isPresent()
+        || dr.subsets().stream().anyMatch(x -> x.trafficPolicy().flatMap(TrafficPolicy::outlierDetection).isPresent());
+  }
+
+  private ServiceClusters serviceClusters(MeshService s, Optional<DestinationRule> dr, Locality client, boolean sidecar) {
+    List<Cluster> clusters = new ArrayList<>();
+    List<ClusterLoadAssignment> endpoints = new ArrayList<>();
+    Map<String, Optional<TrafficPolicy.ConsistentHash>> hashes = new HashMap<>();
+    TrafficPolicy base = dr.flatMap(DestinationRule::trafficPolicy).orElse(NO_POLICY);
+    for (ServicePort p : s.ports()) {
+      List<String> ids = new ArrayList<>(new TreeSet<>(s.endpoints(p.port()).stream()
+          .map(e -> e.spiffeId(options.trustDomain())).toList()));
+      List<Optional<Subset>> subsets = new ArrayList<>();
+      subsets.add(Optional.empty());
+      dr.ifPresent(d -> d.subsets().forEach(x -> subsets.add(Optional.of(x))));
+      for (Optional<Subset> subset : subsets) {
+        TrafficPolicy policy = subset.flatMap(Subset::trafficPolicy).map(base::overriddenBy).orElse(base);
+        boolean mtls = sidecar && mtls(s, p, subset, policy);
+        Clusters.Built b = Clusters.build(s, p, subset, policy, mtls, ids, sidecar ? client : null);
+        clusters.add(b.cluster());
+        endpoints.add(b.endpoints());
+        hashes.put(b.cluster().getName(), policy.loadBalancer().flatMap(TrafficPolicy.LoadBalancer::consistentHash));
+      }
+    }
+    return new ServiceClusters(List.copyOf(clusters), List.copyOf(endpoints), Map.copyOf(hashes));
   }
 
   private List<HTTPFault> faults(VirtualService vs, List<String> domains) {

@@ -54,6 +54,8 @@ class OutboundTranslationTest {
             + e.getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getAddress() + ":"
             + e.getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getPortValue())
         .containsExactly("eu-central/eu-central-a=127.0.0.7:8080", "eu-west/eu-west-b=127.0.0.6:8080");
+    // grpc-xds ignores localities without a weight
+    assertThat(cla.getEndpointsList()).allMatch(e -> e.getLoadBalancingWeight().getValue() == e.getLbEndpointsCount());
     // jobs-v2 declares no tcp-db port: a named target port excludes it (Kubernetes)
     assertThat(Mesh.endpoints(tweet(), "outbound|5432||jobs.jobs.svc.cluster.local").getEndpointsCount()).isEqualTo(1);
   }
