@@ -115,7 +115,7 @@ public final class Demo implements AutoCloseable {
         .withPorts(options.xdsPort(), options.apiPort());
     TranslateOptions translate = new TranslateOptions(TRUST_DOMAIN, cpOptions.rootNamespace(), "cluster.local", bundle);
     try {
-      translator = rs -> Translator.translate(rs, translate);
+      translator = rs -> Translator.translateAll(rs, translate);
       cp = ControlPlane.start(cpOptions, Optional.of(translator));
     } catch (weft.controlplane.PortInUseException e) {
       throw new DemoException("the control plane's " + e.server() + " port " + e.port() + " on 127.0.0.1 is in use"
@@ -124,9 +124,10 @@ public final class Demo implements AutoCloseable {
     parts.add(cp);
     parts.add(JobsApi.start(new InetSocketAddress(InetAddress.getByName(resources.address(1)),
         resources.port() + APP_PORT_OFFSET)));
-    for (String w : WORKLOADS) {
-      String node = NAMESPACE + "/" + w;
-      Sidecar s = Sidecar.start(node, "127.0.0.1", cp.xdsPort(), cp.apiPort(), cp.tokenFile(node));
+    for (int i = 0; i < WORKLOADS.size(); i++) {
+      String node = NAMESPACE + "/" + WORKLOADS.get(i);
+      Sidecar s = Sidecar.start(node, InetAddress.getByName(resources.address(i + 1)), "127.0.0.1", cp.xdsPort(),
+          cp.apiPort(), cp.tokenFile(node));
       sidecars.add(s);
       parts.add(s);
     }

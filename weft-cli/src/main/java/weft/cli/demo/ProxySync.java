@@ -17,7 +17,7 @@ import weft.proxy.xds.AdsClient;
  * requests see that stage's policy (Envoy's config is eventually consistent; the demo must not be).
  */
 final class ProxySync {
-  private static final long TIMEOUT_MILLIS = 30_000;
+  private static final long TIMEOUT_MILLIS = 45_000;
 
   private final ControlPlane cp;
   private final SnapshotTranslator translator;
@@ -65,7 +65,7 @@ final class ProxySync {
     if (state.revision() != expectedRevision) {
       // What the store holds now, translated: a proxy still served the default (empty) snapshot or
       // an older revision is not done, even if it ACKed everything it was sent.
-      expected = translator.translate(state.resources());
+      expected = translator.translate(state.resources()).snapshots();
       expectedRevision = state.revision();
     }
     for (Sidecar s : sidecars) {
@@ -78,6 +78,9 @@ final class ProxySync {
         out.add(s.nodeId() + " has not ACKed version " + served.get().get(AdsClient.LDS) + nack(s));
       } else if (!s.serving(want.listeners().stream().map(l -> l.getName()).toList())) {
         out.add(s.nodeId() + " is not serving all of its listeners yet" + nack(s));
+      } else if (s.drainingConnections() > 0) {
+        // a kept-alive connection from before the change would still be judged by the old policy
+        out.add(s.nodeId() + " is draining " + s.drainingConnections() + " connections of its previous config");
       }
     }
     return out;

@@ -31,10 +31,14 @@ final class Sidecar implements AutoCloseable {
    * Connects to the control plane at {@code host} ({@code xdsPort} for ADS, {@code apiPort} for the
    * certificate); serving starts asynchronously once the first complete config applies.
    */
-  static Sidecar start(String nodeId, String host, int xdsPort, int apiPort, Path tokenFile) throws IOException {
+  static Sidecar start(String nodeId, java.net.InetAddress workloadAddress, String host, int xdsPort, int apiPort,
+      Path tokenFile) throws IOException {
     String token = Files.readString(tokenFile);
-    // A short drain: the demo swaps listener configs between stages and on Ctrl-C.
-    XdsRuntime runtime = new XdsRuntime(AdsClient.node(nodeId), 1, new StatsStore(), Duration.ofSeconds(1));
+    // A short drain: the demo swaps listener configs between stages and on Ctrl-C. Upstream
+    // connections leave from the workload's address: without traffic interception that is what
+    // makes peers' address-based (Cilium/Kubernetes) policy see this workload, not the host.
+    XdsRuntime runtime = new XdsRuntime(AdsClient.node(nodeId), 1, new StatsStore(), Duration.ofSeconds(1),
+        workloadAddress);
     Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
     AdsClient ads = new AdsClient(host, xdsPort, runtime, backoff);
     WorkloadIdentity identity = new WorkloadIdentity(host + ":" + apiPort, token, ads::putLocalSecret,
@@ -52,6 +56,11 @@ final class Sidecar implements AutoCloseable {
   /** Whether a complete config (listeners with their certificate) is in force. */
   boolean ready() {
     return runtime.ready() && identity.current() != null;
+  }
+
+  /** Connections still open on a listener config that has since changed (closed after 1 s). */
+  int drainingConnections() {
+    return runtime.drainingConnections();
   }
 
   /** Whether each of these listeners is bound and accepting. */
