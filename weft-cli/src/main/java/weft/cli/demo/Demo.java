@@ -124,6 +124,7 @@ public final class Demo implements AutoCloseable {
     parts.add(cp);
     parts.add(JobsApi.start(new InetSocketAddress(InetAddress.getByName(resources.address(1)),
         resources.port() + APP_PORT_OFFSET)));
+    ProxySync.awaitPublished(cp, WORKLOADS.stream().map(w -> NAMESPACE + "/" + w).toList());
     for (int i = 0; i < WORKLOADS.size(); i++) {
       String node = NAMESPACE + "/" + WORKLOADS.get(i);
       Sidecar s = Sidecar.start(node, InetAddress.getByName(resources.address(i + 1)), "127.0.0.1", cp.xdsPort(),

@@ -44,13 +44,33 @@ final class ProxySync {
       }
       if (System.currentTimeMillis() > deadline) {
         throw new DemoException("the proxies did not get their configuration within " + TIMEOUT_MILLIS / 1000 + " s: "
-            + String.join("; ", behind) + problems(), null);
+            + String.join("; ", behind) + problems(cp), null);
       }
       try {
         Thread.sleep(20); // polling the control plane's view; nothing to synchronise with here
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new DemoException("interrupted while waiting for the proxies", e);
+      }
+    }
+  }
+
+  /**
+   * Returns once the control plane has published a snapshot for every node: it writes the nodes'
+   * bootstrap token files while translating, so they are complete only then.
+   */
+  static void awaitPublished(ControlPlane cp, List<String> nodes) throws DemoException {
+    long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS;
+    while (!nodes.stream().allMatch(n -> cp.xds().servedTo(n).isPresent())) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new DemoException("the control plane published no configuration for " + nodes + " within "
+            + TIMEOUT_MILLIS / 1000 + " s (see its log above)" + problems(cp), null);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DemoException("interrupted while waiting for the control plane", e);
       }
     }
   }
@@ -109,7 +129,7 @@ final class ProxySync {
     return s.lastNack().isEmpty() ? "" : " (last NACK: " + s.lastNack() + ")";
   }
 
-  private String problems() {
+  private static String problems(ControlPlane cp) {
     Map<String, SourceStatus> failing = cp.store().state().failing();
     if (failing.isEmpty()) {
       return "";
