@@ -18,10 +18,76 @@ import weft.proxy.config.ConfigProblems;
 public final class ClusterManager implements AutoCloseable {
   private final Map<String, UpstreamCluster> clusters;
   private final List<UpstreamCluster> ordered;
+  // for xDS updates: the proto each cluster was built from, and those taken over already started
+  private final Map<String, Cluster> sources;
+  private final java.util.Set<UpstreamCluster> inherited;
 
   private ClusterManager(Map<String, UpstreamCluster> clusters, List<UpstreamCluster> ordered) {
+    this(clusters, ordered, Map.of(), java.util.Set.of());
+  }
+
+  private ClusterManager(Map<String, UpstreamCluster> clusters, List<UpstreamCluster> ordered,
+      Map<String, Cluster> sources, java.util.Set<UpstreamCluster> inherited) {
     this.clusters = clusters;
     this.ordered = ordered;
+    this.sources = sources;
+    this.inherited = inherited;
+  }
+
+  /**
+   * Like {@link #create(List, ConfigPath, ConfigProblems, ClusterContext)}, but a cluster whose
+   * proto is unchanged from {@code previous} is taken over as it is, running, with its host
+   * health, outlier ejections and DNS state (an xDS update must not reset them). {@link #start()}
+   * starts only the new ones; retire {@code previous} with {@link #closeUnshared}.
+   */
+  public static ClusterManager create(List<Cluster> protos, ConfigPath path,
+      ConfigProblems problems, ClusterContext ctx, ClusterManager previous) {
+    ClusterManager fresh = create(protos, path, problems, ctx);
+    if (previous == null) {
+      Map<String, Cluster> src = new java.util.HashMap<>();
+      protos.forEach(c -> src.put(c.getName(), c));
+      return new ClusterManager(fresh.clusters, fresh.ordered, Map.copyOf(src), java.util.Set.of());
+    }
+    Map<String, UpstreamCluster> byName = new LinkedHashMap<>();
+    List<UpstreamCluster> ordered = new java.util.ArrayList<>();
+    Map<String, Cluster> src = new java.util.HashMap<>();
+    java.util.Set<UpstreamCluster> taken = java.util.Collections.newSetFromMap(
+        new java.util.IdentityHashMap<>());
+    for (Cluster proto : protos) {
+      UpstreamCluster built = fresh.clusters.get(proto.getName());
+      if (built == null) {
+        continue;
+      }
+      UpstreamCluster old = previous.clusters.get(proto.getName());
+      UpstreamCluster use = old != null && proto.equals(previous.sources.get(proto.getName()))
+          ? old : built;
+      if (use == old) {
+        taken.add(old);
+      }
+      byName.put(proto.getName(), use);
+      ordered.add(use);
+      src.put(proto.getName(), proto);
+    }
+    return new ClusterManager(Map.copyOf(byName), List.copyOf(ordered), Map.copyOf(src),
+        java.util.Set.copyOf(taken));
+  }
+
+  /** Stops the clusters of this manager that {@code next} did not take over. */
+  public void closeUnshared(ClusterManager next) {
+    java.util.Set<UpstreamCluster> kept = java.util.Collections.newSetFromMap(
+        new java.util.IdentityHashMap<>());
+    if (next != null) {
+      kept.addAll(next.ordered);
+    }
+    for (UpstreamCluster c : ordered) {
+      if (!kept.contains(c)) {
+        try {
+          c.controlLoop().execute(c::close);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // the worker loops are already shut down, and with them every timer and check
+        }
+      }
+    }
   }
 
   /**
@@ -66,7 +132,8 @@ public final class ClusterManager implements AutoCloseable {
    */
   public CompletableFuture<Void> start() {
     // background work of a cluster runs on its control loop only
-    ordered.forEach(c -> c.controlLoop().execute(c::start));
+    ordered.stream().filter(c -> !inherited.contains(c))
+        .forEach(c -> c.controlLoop().execute(c::start));
     return CompletableFuture.allOf(
         ordered.stream().map(UpstreamCluster::initialized).toArray(CompletableFuture[]::new));
   }

@@ -39,6 +39,16 @@ public final class BootstrapCompiler {
       weft.proxy.observe.AccessLogWriter accessLogWriter) {}
 
   public static ProxyConfig compile(Bootstrap b, Context ctx) throws ConfigException {
+    return compile(b, ctx, null);
+  }
+
+  /**
+   * For xDS updates: clusters unchanged from {@code previous} (may be null) are taken over
+   * running, with their health and outlier state (see {@link ClusterManager#create(java.util.List,
+   * ConfigPath, ConfigProblems, ClusterContext, ClusterManager)}).
+   */
+  public static ProxyConfig compile(Bootstrap b, Context ctx, ClusterManager previous)
+      throws ConfigException {
     ConfigProblems problems = new ConfigProblems();
     ConfigPath root = ConfigPath.root();
     SupportedFields.check(b, root, problems, "node", "static_resources", "admin", "layered_runtime");
@@ -53,7 +63,7 @@ public final class BootstrapCompiler {
     SupportedFields.check(b.getStaticResources(), sr, problems, "listeners", "clusters");
     ClusterManager clusters = ClusterManager.create(b.getStaticResources().getClustersList(),
         sr.field("clusters"), problems,
-        ClusterContext.of(ctx.workers(), ctx.stats(), upstreamTransports(ctx.baseDir())));
+        ClusterContext.of(ctx.workers(), ctx.stats(), upstreamTransports(ctx.baseDir())), previous);
     Set<String> declared = new HashSet<>();
     b.getStaticResources().getClustersList().forEach(c -> declared.add(c.getName()));
     ProxyExtensions ext = new ProxyExtensions(ctx.stats(), clusters, ctx.pools(), ctx.drain(),
@@ -79,7 +89,7 @@ public final class BootstrapCompiler {
       admin = AdminConfig.compile(b.getAdmin(), root.field("admin"), problems).address();
     }
     if (!problems.isEmpty()) {
-      clusters.close();
+      clusters.closeUnshared(previous);
     }
     problems.throwIfAny("invalid bootstrap");
     return new ProxyConfig(b, listeners, clusters, admin, runtime);

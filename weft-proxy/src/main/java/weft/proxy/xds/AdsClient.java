@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The proxy's ADS client: one state-of-the-world stream carrying CDS, EDS, LDS, RDS and SDS in
- * Envoy's order (CDS first; EDS for the EDS clusters; LDS once clusters arrived; RDS and SDS for
+ * Envoy's order (CDS first; EDS for the EDS clusters; LDS once they are warm; RDS and SDS for
  * the names the listeners and clusters reference). Every response is checked as a whole by {@link
  * XdsRuntime#check}: a response with any invalid resource is NACKed with the problems in {@code
  * error_detail} and the last good config stays; a valid one is applied, then ACKed. When the stream
@@ -213,7 +213,9 @@ public final class AdsClient implements AutoCloseable {
     acked.put(type, st.version);
     runtime.stats().counter("xds." + shortName(type) + ".update_success").inc();
     subscribe(c.assembled());
-    if (type.equals(CDS) && !types.get(LDS).requested) {
+    // Envoy: LDS once CDS is in and its clusters are warm (every EDS assignment arrived)
+    if (!types.get(LDS).requested && !types.get(CDS).version.isEmpty()
+        && c.warming().stream().noneMatch(w -> w.startsWith("eds "))) {
       send(LDS, types.get(LDS), null);
     }
   }

@@ -40,7 +40,8 @@ import weft.proxy.upstream.UpstreamPools;
  * as a whole by {@link BootstrapCompiler} (so xDS and file config share one validator) and then
  * applied: a listener with the same name and address keeps its socket and serves new connections
  * with the new chains while established ones finish on the old config; a listener that moved or
- * vanished stops accepting; replaced clusters are closed after {@code drainTime}, when the
+ * vanished stops accepting; a cluster whose resource did not change is taken over running (host
+ * health, outlier ejections kept); replaced clusters are closed after {@code drainTime}, when the
  * connections still routing to them have had time to finish.
  */
 public final class XdsRuntime implements AutoCloseable {
@@ -48,7 +49,7 @@ public final class XdsRuntime implements AutoCloseable {
 
   /** The outcome of checking a state of the world. */
   public record Check(List<String> problems, Set<String> warming, SnapshotAssembler.Result assembled,
-      ProxyConfig compiled) {}
+      ProxyConfig compiled, DrainSignal drain, XdsResources resources) {}
 
   private final Node node;
   private final Duration drainTime;
@@ -58,7 +59,9 @@ public final class XdsRuntime implements AutoCloseable {
   private final EventLoopGroup adminGroup;
   private final StatsStore stats;
   private final UpstreamPools pools;
-  private final DrainSignal drain = new DrainSignal();
+  // one per config generation: a replaced generation's HTTP connections drain (Envoy's LDS drain)
+  private final List<DrainSignal> generations = new ArrayList<>();
+  private XdsResources applied;
   private final AccessLogWriter accessLogs;
   private final ListenerServer.GlobalConnectionLimit global = new ListenerServer.GlobalConnectionLimit(-1);
   private final Map<String, ListenerServer> listeners = new LinkedHashMap<>();
@@ -103,16 +106,19 @@ public final class XdsRuntime implements AutoCloseable {
     List<String> out = new ArrayList<>();
     problems.list().forEach(p -> out.add(p.toString()));
     if (!out.isEmpty()) {
-      return new Check(out, a.warming(), a, null);
+      return new Check(out, a.warming(), a, null, null, res);
     }
     try {
+      ProxyConfig previous = current;
+      DrainSignal drain = new DrainSignal();
       ProxyConfig pc = BootstrapCompiler.compile(a.bootstrap(), new BootstrapCompiler.Context(
-          workers, stats, pools, drain, Path.of("."), accessLogs));
+          workers, stats, pools, drain, Path.of("."), accessLogs),
+          previous == null ? null : previous.clusters());
       if (!a.warming().isEmpty()) {
-        pc.clusters().close();
+        pc.clusters().closeUnshared(previous == null ? null : previous.clusters());
         pc = null;
       }
-      return new Check(List.of(), a.warming(), a, pc);
+      return new Check(List.of(), a.warming(), a, pc, drain, res);
     } catch (ConfigException e) {
       List<String> names = new ArrayList<>();
       for (ConfigProblem p : e.problems()) {
@@ -121,7 +127,7 @@ public final class XdsRuntime implements AutoCloseable {
           names.add(path.isEmpty() ? p.message() : path + ": " + p.message());
         }
       }
-      return new Check(names, a.warming(), a, null);
+      return new Check(names, a.warming(), a, null, null, res);
     }
   }
 
@@ -191,12 +197,35 @@ public final class XdsRuntime implements AutoCloseable {
     protos = nextProtos;
     ProxyConfig previous = current;
     current = next;
+    if (!secretsOnly(applied, c.resources())) {
+      // connections accepted under older configs finish their requests, then close (HTTP/1.1
+      // connection: close, HTTP/2 GOAWAY) and clients reconnect to the new config. A change of
+      // secrets alone drains nothing: as Envoy, established TLS connections keep theirs.
+      for (DrainSignal d : generations) {
+        LOG.info("config replaced: draining {} connection(s)", d.liveConnections());
+        d.startDrain();
+      }
+      generations.clear();
+    }
+    // generations kept undrained (secret-only updates) drain with the next real change
+    generations.removeIf(d -> d.liveConnections() == 0);
+    generations.add(c.drain());
+    applied = c.resources();
     dump = ConfigDumps.ofBootstrap(c.assembled().bootstrap(), Instant.now());
     stats.gauge("listener_manager.total_listeners_active").set(listeners.size());
     stats.gauge("listener_manager.workers_started").set(1);
     if (previous != null) {
-      adminGroup.schedule(previous.clusters()::close, drainTime.toMillis(), TimeUnit.MILLISECONDS);
+      // unchanged clusters live on in next; the others stop once their connections had time to end
+      adminGroup.schedule(() -> previous.clusters().closeUnshared(next.clusters()),
+          drainTime.toMillis(), TimeUnit.MILLISECONDS);
     }
+  }
+
+  private static boolean secretsOnly(XdsResources before, XdsResources after) {
+    return before != null && before.clusters().equals(after.clusters())
+        && before.endpoints().equals(after.endpoints())
+        && before.listeners().equals(after.listeners())
+        && before.routes().equals(after.routes());
   }
 
   /** Starts the admin server (/ready, /stats, /config_dump, /clusters) on {@code address}. */
