@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       weft.cli.controlplane.DescribeCommand.class,
       weft.cli.controlplane.GetCommand.class,
       weft.cli.controlplane.TokenCommand.class,
+      weft.cli.demo.DemoCommand.class,
       weft.cli.policy.PolicyCommand.class,
       VersionCommand.class,
     },

@@ -60,6 +60,9 @@ public final class ListenerServer {
     }
   }
 
+  // Established connections, so that an LDS update can drain those accepted under the old config.
+  private final java.util.Set<Channel> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   public ListenerServer(ListenerConfig cfg, StatsStore store, GlobalConnectionLimit global) {
     this.cfg = cfg;
     this.stats = new ListenerStats(store, cfg.statName());
@@ -99,6 +102,11 @@ public final class ListenerServer {
     }
   }
 
+  /** The connections established now (accepted under this or an earlier config). */
+  public java.util.List<Channel> connections() {
+    return java.util.List.copyOf(open);
+  }
+
   public ListenerConfig config() {
     return cfg;
   }
@@ -121,7 +129,9 @@ public final class ListenerServer {
     }
     long n = active.incrementAndGet();
     stats.cxActive.inc();
+    open.add(ch);
     ch.closeFuture().addListener(f -> {
+      open.remove(ch);
       active.decrementAndGet();
       global.release();
       stats.cxActive.dec();

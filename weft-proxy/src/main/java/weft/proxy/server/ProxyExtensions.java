@@ -117,7 +117,9 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
         return null;
       }
       RbacFilterConfig cfg = RbacFilterConfig.compileNetwork(p, stats, path.field("typed_config"), problems);
-      return cfg == null ? null : ch -> ch.pipeline().addLast("rbac", new RbacNetworkHandler(cfg));
+      // a chain may hold several network RBAC filters (one per policy layer, as Envoy allows): let
+      // Netty name each handler, a fixed name fails the second one and closes every connection
+      return cfg == null ? null : ch -> ch.pipeline().addLast(new RbacNetworkHandler(cfg));
     }
     problems.unsupported(path.field("name"), "network filter " + f.getName());
     return null;

@@ -24,10 +24,21 @@ public final class UpstreamPools {
   private record PoolKey(String cluster, InetSocketAddress address, PoolSettings settings) {}
 
   public UpstreamPools(Transport transport) {
-    this.base = new Bootstrap()
+    this(transport, null);
+  }
+
+  /**
+   * Pools whose connections leave from {@code sourceAddress} (any port), as Envoy's {@code
+   * cluster_manager.upstream_bind_config}: a sidecar without traffic interception binds its
+   * workload's address so that peers' address-based policy (Cilium/Kubernetes identities as
+   * {@code direct_remote_ip}) sees the workload, not the host. Null: the kernel picks.
+   */
+  public UpstreamPools(Transport transport, java.net.InetAddress sourceAddress) {
+    Bootstrap b = new Bootstrap()
         .channel(transport.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true);
+    this.base = sourceAddress == null ? b : b.localAddress(new InetSocketAddress(sourceAddress, 0));
   }
 
   /**

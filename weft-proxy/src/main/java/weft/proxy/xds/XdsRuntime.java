@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -66,18 +67,30 @@ public final class XdsRuntime implements AutoCloseable {
   private final Map<String, ListenerServer> listeners = new LinkedHashMap<>();
   private final Map<String, InetSocketAddress> bound = new HashMap<>();
   private volatile ProxyConfig current;
+  private Map<String, Message> protos = Map.of();
+  private final java.util.Set<io.netty.channel.Channel> draining =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile List<Message> dump = List.of();
   private AdminServer admin;
   private volatile boolean closed;
 
   public XdsRuntime(Node node, int concurrency, StatsStore stats, Duration drainTime) {
+    this(node, concurrency, stats, drainTime, null);
+  }
+
+  /**
+   * @param upstreamSource the address upstream HTTP connections leave from (the workload's
+   *     address, for a sidecar without traffic interception), or null for the kernel's choice
+   */
+  public XdsRuntime(Node node, int concurrency, StatsStore stats, Duration drainTime,
+      java.net.InetAddress upstreamSource) {
     this.node = node;
     this.drainTime = drainTime;
     this.stats = stats;
     this.boss = transport.newGroup(1);
     this.workers = transport.newGroup(Math.max(1, concurrency));
     this.adminGroup = transport.newGroup(1);
-    this.pools = new UpstreamPools(transport);
+    this.pools = new UpstreamPools(transport, upstreamSource);
     this.accessLogs = new AccessLogWriter(stats, 16_384);
   }
 
@@ -141,6 +154,9 @@ public final class XdsRuntime implements AutoCloseable {
     if (closed || next == null) {
       return;
     }
+    Map<String, Message> nextProtos = new HashMap<>();
+    c.assembled().bootstrap().getStaticResources().getListenersList()
+        .forEach(l -> nextProtos.put(l.getName(), l));
     next.clusters().start();
     Map<String, ListenerConfig> wanted = new LinkedHashMap<>();
     next.listeners().forEach(l -> wanted.put(l.name(), l));
@@ -157,7 +173,15 @@ public final class XdsRuntime implements AutoCloseable {
     for (ListenerConfig lc : wanted.values()) {
       ListenerServer ls = listeners.get(lc.name());
       if (ls != null) {
+        List<io.netty.channel.Channel> established = ls.connections();
         ls.update(lc);
+        if (!Objects.equals(protos.get(lc.name()), nextProtos.get(lc.name())) && !established.isEmpty()) {
+          // Envoy drains a listener's connections when its config changes and closes what is
+          // left at the end of the drain time: a policy change must not spare kept-alive ones
+          draining.addAll(established);
+          adminGroup.schedule(() -> established.forEach(io.netty.channel.Channel::close),
+              drainTime.toMillis(), TimeUnit.MILLISECONDS);
+        }
         continue;
       }
       ls = new ListenerServer(lc, stats, global);
@@ -170,6 +194,7 @@ public final class XdsRuntime implements AutoCloseable {
         stats.counter("listener_manager.listener_create_failure").inc();
       }
     }
+    protos = nextProtos;
     ProxyConfig previous = current;
     current = next;
     if (!secretsOnly(applied, c.resources())) {
@@ -238,6 +263,15 @@ public final class XdsRuntime implements AutoCloseable {
   /** The bound address of the listener named {@code name}, or null if it is not serving. */
   public synchronized InetSocketAddress listenerAddress(String name) {
     return bound.get(name);
+  }
+
+  /**
+   * Connections accepted under a listener config that has since changed and that are still open
+   * (they close at the end of the drain time).
+   */
+  public int drainingConnections() {
+    draining.removeIf(ch -> !ch.isOpen());
+    return draining.size();
   }
 
   /** Whether a config has been applied (Envoy's init done). */
