@@ -17,6 +17,10 @@ import org.junit.jupiter.api.Timeout;
 /** Graceful shutdown: stop accepting, finish in-flight HTTP/1.1 with connection: close. */
 @Timeout(30)
 class DrainTest {
+  // not the common pool: on 2 cores it has one thread, which another test's blocked task can hold
+  private static final java.util.concurrent.Executor OWN_THREAD =
+      r -> Thread.ofPlatform().daemon().name("drain").start(r);
+
   @Test
   void finishesInFlightRequestsWithConnectionCloseAndStopsAccepting() throws Exception {
     CountDownLatch arrived = new CountDownLatch(1);
@@ -37,7 +41,7 @@ class DrainTest {
         s.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(arrived.await(5, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Void> drained = CompletableFuture.runAsync(
-            () -> p.proxy.drainAndClose(Duration.ofSeconds(10)));
+            () -> p.proxy.drainAndClose(Duration.ofSeconds(10)), OWN_THREAD);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
           try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
             return false;
@@ -75,7 +79,7 @@ class DrainTest {
         var response = c.send(req);
         assertThat(arrived.await(5, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Void> drained = CompletableFuture.runAsync(
-            () -> p.proxy.drainAndClose(Duration.ofSeconds(10)));
+            () -> p.proxy.drainAndClose(Duration.ofSeconds(10)), OWN_THREAD);
         assertThat(c.goAway.get(5, TimeUnit.SECONDS)).isZero();
         release.complete(null);
         var r = response.get(10, TimeUnit.SECONDS);

@@ -78,7 +78,8 @@ class AdsClientTest {
     client.start();
     InetSocketAddress proxy = proxy();
     assertThat(HttpPeers.get(proxy, "/")).isEqualTo("200 a");
-    CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> HttpPeers.get(proxy, "/slow"));
+    CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> HttpPeers.get(proxy, "/slow"),
+        r -> Thread.ofPlatform().daemon().name("slow-client").start(r));
     assertThat(a.slowArrived.await(10, TimeUnit.SECONDS)).isTrue();
 
     serve("2", "b");
