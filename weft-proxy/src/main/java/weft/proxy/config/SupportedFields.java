@@ -24,7 +24,7 @@ public final class SupportedFields {
     for (Map.Entry<FieldDescriptor, Object> e : message.getAllFields().entrySet()) {
       FieldDescriptor f = e.getKey();
       if (!ok.contains(f.getName())) {
-        problems.add(path.field(f.getName()), "field is not supported by weft");
+        problems.unsupportedField(path.field(f.getName()));
       }
     }
     if (!message.getUnknownFields().asMap().isEmpty()) {

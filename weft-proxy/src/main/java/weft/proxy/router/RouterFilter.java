@@ -113,16 +113,8 @@ final class RouterFilter implements HttpFilter, LbContext {
       cb.setStreamIdleTimeout(entry.idleTimeoutMillis());
     }
     hash = entry.hashPolicy().isEmpty() ? OptionalLong.empty() : entry.hashPolicy().hash(view);
-    String rewritten = entry.rewritePath(request.uri());
-    if (rewritten != null) {
-      request.headers().set("x-envoy-original-path", request.uri());
-      request.setUri(rewritten);
-    }
-    String host = entry.rewrittenHost(view);
-    if (host != null) {
-      request.headers().set(HttpHeaderNames.HOST, host);
-    }
-    entry.requestHeaderMutations().apply(request.headers(), view);
+    // header mutations, then host and path rewrites, in Envoy's order (one place: RouteEntry)
+    entry.finalizeRequest(request, view, true);
     head = request;
     requestEnded = endStream;
     if (retry.retryOn().isEmpty() || retry.numRetries() == 0) {
