@@ -14,6 +14,9 @@ public final class Main {
   public static int run(String... args) {
     return new CommandLine(new WeftCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
+        // descriptions are written as ~100-column lines; at picocli's default 80 they wrap mid-sentence
+        .setUsageHelpWidth(120)
+        .setUsageHelpAutoWidth(true)
         .execute(args);
   }
 }
