@@ -47,7 +47,8 @@ import weft.controlplane.xds.ProxyStatus;
  * JVM-wide {@code io.grpc.xds.bootstrapConfig} that {@code GrpcXdsInteropTest} sets: grpc-xds keys
  * its xDS clients by target, so the two never share one.
  */
-@Timeout(60)
+// generous: the first resolution loads grpc-xds and starts a control plane (CA included)
+@Timeout(90)
 class ProxylessGrpcInteropTest {
   private static final String NODE = "proxyless-interop-client";
   private static final MethodDescriptor<byte[], byte[]> WHO =
