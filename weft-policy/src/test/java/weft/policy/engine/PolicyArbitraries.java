@@ -112,8 +112,21 @@ final class PolicyArbitraries {
     Clause port80 = new Clause("to.ports", Clause.Attribute.PORT, "", new Clause.Values.Ports(Set.of(80)), false);
     Clause notWorld = new Clause("from.notIpBlocks", Clause.Attribute.SOURCE_IP, "",
         new Clause.Values.Cidrs(List.of(Cidr.of("203.0.113.0/24"))), true);
+    Clause ns = new Clause("from.namespaces", Clause.Attribute.NAMESPACE, "",
+        new Clause.Values.Strings(List.of(IstioString.parse("def*", false))), false);
+    Clause notNs = new Clause("from.notNamespaces", Clause.Attribute.NAMESPACE, "",
+        new Clause.Values.Strings(List.of(IstioString.parse("other", false))), true);
+    Clause remote = new Clause("from.remoteIpBlocks", Clause.Attribute.REMOTE_IP, "",
+        new Clause.Values.Cidrs(List.of(Cidr.of("203.0.113.0/24"))), false);
+    Clause get = new Clause("to.methods", Clause.Attribute.METHOD, "",
+        new Clause.Values.Strings(List.of(IstioString.parse("GET", false))), false);
+    Clause notX = new Clause("to.notPaths", Clause.Attribute.PATH, "",
+        new Clause.Values.Strings(List.of(IstioString.parse("/x", false))), true);
+    Clause host = new Clause("to.hosts", Clause.Attribute.HOST, "",
+        new Clause.Values.Strings(List.of(IstioString.parse("JOBS-*", false))), false);
+    Clause dst = new Clause("to.notPorts", Clause.Attribute.PORT, "", new Clause.Values.Ports(Set.of(53)), true);
     return Combinators.combine(
-            Arbitraries.subsetOf(tweet, notWorld), Arbitraries.subsetOf(jobsPath, port80), Arbitraries.integers().between(0, 99))
+            Arbitraries.subsetOf(tweet, notWorld, ns, notNs, remote), Arbitraries.subsetOf(jobsPath, port80, get, notX, host, dst), Arbitraries.integers().between(0, 99))
         .as((from, to, n) -> new AuthzPolicy.AuthzRule("spec.rules[" + n + "]",
             from.isEmpty() ? List.of() : List.of(List.copyOf(from)),
             to.isEmpty() ? List.of() : List.of(List.copyOf(to)), List.of()));

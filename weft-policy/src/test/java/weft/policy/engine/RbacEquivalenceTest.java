@@ -66,7 +66,11 @@ class RbacEquivalenceTest {
     return new LabelPolicy(p.ref(), p.subject(), deny, ingress, List.of(), List.of(), List.of());
   }
 
-  /** Every TCP flow into a workload that {@link PolicyArbitraries#flows} can draw, without Kafka requests. */
+  /**
+   * Every TCP flow into a workload that {@link PolicyArbitraries#flows} can draw, without Kafka
+   * requests, plus X-Forwarded-For and foreign-principal variants for Istio's remoteIpBlocks and
+   * namespaces.
+   */
   static final List<Flow> FLOWS = allFlows();
 
   private static List<Flow> allFlows() {
@@ -83,6 +87,11 @@ class RbacEquivalenceTest {
               out.add(new Flow(Endpoint.parse(s), Endpoint.parse(d), Protocol.TCP, port, mtls, Optional.empty(),
                   Optional.empty(), http, Optional.empty()));
             }
+            // a client address from X-Forwarded-For, and a principal of another namespace
+            out.add(new Flow(Endpoint.parse(s), Endpoint.parse(d), Protocol.TCP, port, Optional.empty(), Optional.empty(),
+                Optional.of(IpAddress.of("203.0.113.9")), http, Optional.empty()));
+            out.add(new Flow(Endpoint.parse(s), Endpoint.parse(d), Protocol.TCP, port, Optional.of(true),
+                Optional.of("spiffe://cluster.local/ns/other/sa/x"), Optional.empty(), http, Optional.empty()));
           }
         }
       }
