@@ -1,6 +1,7 @@
 package weft.controlplane.translate;
 
 import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -13,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import weft.api.DestinationRule;
 import weft.api.inventory.Locality;
 import weft.api.inventory.ServicePort;
 import weft.api.traffic.TrafficPolicy;
@@ -25,12 +28,14 @@ import weft.controlplane.xds.ProxySnapshot;
  * without the port for the service's default port; the bare {@code <svc>} names too when no other
  * namespace has a service of that name), each an HCM with RDS route {@code <fqdn>:<port>} and the
  * router filter only (so VirtualService faults do not apply to them); EDS clusters without TLS
- * (weft issues no certificates to proxyless clients).
+ * (weft issues no certificates to proxyless clients), with a load-balancing policy grpc-java
+ * implements.
  */
 final class Proxyless {
   private Proxyless() {}
 
-  static ProxySnapshot snapshot(Traffic traffic) {
+  /** {@code problems}: where DestinationRule settings a proxyless client cannot follow are reported. */
+  static ProxySnapshot snapshot(Traffic traffic, Set<String> problems) {
     // no client namespace: short names resolve nowhere, DestinationRules from the service's namespace
     Traffic.OutboundPart part = traffic.build("", new Locality("", ""), false);
     Map<String, Optional<TrafficPolicy.ConsistentHash>> hashes = part.hashes();
@@ -61,7 +66,56 @@ final class Proxyless {
         }
       }
     }
-    return ProxySnapshot.of(listeners, routes, part.clusters(), part.endpoints(), List.of());
+    return ProxySnapshot.of(listeners, routes, grpcLbPolicies(traffic, part.clusters(), problems), part.endpoints(), List.of());
+  }
+
+  /**
+   * grpc-java NACKs a cluster whose {@code lb_policy} it does not implement ("unsupported lb
+   * policy: RANDOM"; it has ROUND_ROBIN, LEAST_REQUEST and RING_HASH), and a NACKed cluster leaves
+   * its service unreachable. Such clusters get ROUND_ROBIN, as istiod's proxyless generator falls
+   * back to it, and the DestinationRule settings that asked otherwise are reported.
+   */
+  private static List<Cluster> grpcLbPolicies(Traffic traffic, List<Cluster> clusters, Set<String> problems) {
+    List<Cluster> out = new ArrayList<>(clusters.size());
+    boolean changed = false;
+    for (Cluster c : clusters) {
+      switch (c.getLbPolicy()) {
+        case ROUND_ROBIN, LEAST_REQUEST, RING_HASH -> out.add(c);
+        default -> {
+          out.add(c.toBuilder().setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN).build());
+          changed = true;
+        }
+      }
+    }
+    if (changed) {
+      for (MeshService s : traffic.registry.services()) {
+        traffic.destinationRule(s, "").ifPresent(dr -> reportRandom(dr, problems));
+      }
+    }
+    return out;
+  }
+
+  private static void reportRandom(DestinationRule dr, Set<String> problems) {
+    String at = "DestinationRule " + dr.metadata().namespace() + "/" + dr.metadata().name() + ": spec.";
+    String what = ".loadBalancer.simple: RANDOM is not supported by proxyless gRPC clients (grpc-java rejects the cluster);"
+        + " they are given ROUND_ROBIN";
+    if (random(dr.trafficPolicy())) {
+      problems.add(at + "trafficPolicy" + what);
+    }
+    for (int i = 0; i < dr.subsets().size(); i++) {
+      if (random(dr.subsets().get(i).trafficPolicy())) {
+        problems.add(at + "subsets[" + i + "].trafficPolicy" + what);
+      }
+    }
+  }
+
+  /** Whether the policy makes Clusters.build choose RANDOM (a consistent hash wins over simple). */
+  private static boolean random(Optional<TrafficPolicy> p) {
+    return p.flatMap(TrafficPolicy::loadBalancer)
+        .filter(lb -> lb.consistentHash().isEmpty())
+        .flatMap(TrafficPolicy.LoadBalancer::simple)
+        .map(simple -> simple == TrafficPolicy.SimpleLb.RANDOM)
+        .orElse(false);
   }
 
   private static Listener apiListener(String name, String routeName) {

@@ -91,7 +91,7 @@ public final class Translator {
       List<ClusterLoadAssignment> endpoints = out.endpoints();
       snapshots.put(node, ProxySnapshot.of(listeners, routes, clusters, endpoints, List.of(root)));
     }
-    ProxySnapshot proxyless = Proxyless.snapshot(traffic);
+    ProxySnapshot proxyless = Proxyless.snapshot(traffic, problems);
     return new Translation(snapshots, proxyless, new ArrayList<>(problems));
   }
 

@@ -54,9 +54,10 @@ import org.junit.jupiter.api.Timeout;
  * xds:///svc} through weft's xDS server (LDS API listener -> RDS -> CDS -> EDS over ADS) and follows
  * a weighted route to two real gRPC servers.
  *
- * <p>grpc-xds keeps one xDS client pool per JVM, configured from {@code io.grpc.xds.bootstrapConfig}
- * when the first {@code xds:} channel is built: this class is the only one in the module that builds
- * such channels.
+ * <p>grpc-xds reads {@code io.grpc.xds.bootstrapConfig} once per JVM, when the first {@code xds:}
+ * channel without a bootstrap of its own is built: this class is the only one in the module that
+ * builds such channels ({@code weft.controlplane.ProxylessGrpcInteropTest} passes its bootstrap to
+ * its channel).
  */
 @Timeout(60)
 class GrpcXdsInteropTest {

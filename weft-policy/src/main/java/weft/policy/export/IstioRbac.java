@@ -54,6 +54,9 @@ final class IstioRbac {
   private static RBAC build(RBAC.Action action, List<AuthzPolicy> policies, boolean http) {
     RBAC.Builder b = RBAC.newBuilder().setAction(action);
     boolean deny = action == RBAC.Action.DENY;
+    // policies is a map: a name used twice would silently drop a rule (for DENY, fail open), so
+    // every name starts with its position, as LabelRbac's do
+    int i = 0;
     for (AuthzPolicy ap : policies) {
       for (AuthzPolicy.AuthzRule r : ap.rules()) {
         if (!http && !deny && usesHttp(r)) continue; // never matches a TCP connection
@@ -71,7 +74,7 @@ final class IstioRbac {
         }
         principals.addAll(principals(r.when(), http));
         permissions.addAll(permissions(r.when(), http));
-        b.putPolicies(ap.ref().rule(r.path()), Policy.newBuilder()
+        b.putPolicies(i++ + " " + ap.ref().rule(r.path()), Policy.newBuilder()
             .addPermissions(Rbac.andRules(permissions)).addPrincipals(Rbac.and(principals)).build());
       }
     }

@@ -54,39 +54,54 @@ final class PolicyArbitraries {
   static final L7Rules PRODUCE = new L7Rules.Kafka(List.of(new L7Rules.KafkaRule("rules.kafka[0]",
       KafkaApiKeys.PRODUCE_ROLE, OptionalInt.empty(), Optional.empty(), Optional.of("jobs"))));
 
-  static Arbitrary<PortRule> portRules(boolean deny) {
+  /** {@code l4Only}: deny rules (Cilium's are L3/L4) and every Kubernetes rule (NetworkPolicy is L3/L4 only). */
+  static Arbitrary<PortRule> portRules(boolean l4Only) {
     List<PortRule> l4 = List.of(
         new PortRule("toPorts[0]", List.of(new PortMatch(Protocol.TCP, new PortSpec.Range(80, 80))), L7Rules.NONE),
         new PortRule("toPorts[0]", List.of(new PortMatch(Protocol.ANY, new PortSpec.Range(53, 53))), L7Rules.NONE),
         new PortRule("toPorts[0]", List.of(new PortMatch(Protocol.TCP, new PortSpec.Range(8000, 8010))), L7Rules.NONE),
         new PortRule("toPorts[0]", List.of(new PortMatch(Protocol.TCP, new PortSpec.Named("http"))), L7Rules.NONE));
-    if (deny) return Arbitraries.of(l4);
+    if (l4Only) return Arbitraries.of(l4);
     return Arbitraries.oneOf(Arbitraries.of(l4), Arbitraries.of(
         new PortRule("toPorts[0]", List.of(new PortMatch(Protocol.TCP, new PortSpec.Range(80, 80))), GET_JOBS),
         new PortRule("toPorts[0]", List.of(new PortMatch(Protocol.TCP, new PortSpec.Range(9092, 9092))), PRODUCE)));
   }
 
   static Arbitrary<Rule> rules(Action action) {
+    return rules(action, Dialect.CILIUM);
+  }
+
+  static Arbitrary<Rule> rules(Action action, Dialect d) {
     return Combinators.combine(
             peers().list().ofMinSize(1).ofMaxSize(2),
-            portRules(action == Action.DENY).list().ofMaxSize(1),
+            portRules(action == Action.DENY || d == Dialect.KUBERNETES).list().ofMaxSize(1),
             Arbitraries.integers().between(0, 999))
         .as((peers, ports, n) -> new Rule("spec.rule[" + n + "]", action, peers, ports));
   }
 
+  /**
+   * Kubernetes policies get only what a NetworkPolicy can say (L3/L4 allows; {@link LabelPolicy}
+   * refuses the rest), Cilium policies L7 and deny rules too.
+   */
   static Arbitrary<LabelPolicy> labelPolicies() {
-    return Combinators.combine(
-            Arbitraries.of(Dialect.KUBERNETES, Dialect.CILIUM),
+    return Arbitraries.of(Dialect.KUBERNETES, Dialect.CILIUM).flatMap(d -> Combinators.combine(
             Arbitraries.strings().withCharRange('a', 'z').ofLength(6),
             Arbitraries.of(APPS),
             Arbitraries.subsetOf(Direction.values()),
-            rules(Action.ALLOW).list().ofMaxSize(2),
-            rules(Action.DENY).list().ofMaxSize(1),
-            rules(Action.ALLOW).list().ofMaxSize(2))
-        .as((d, name, app, isolates, in, inDeny, out) -> new LabelPolicy(
+            rules(Action.ALLOW, d).list().ofMaxSize(2),
+            d == Dialect.CILIUM ? rules(Action.DENY, d).list().ofMaxSize(1) : Arbitraries.just(List.<Rule>of()),
+            rules(Action.ALLOW, d).list().ofMaxSize(2))
+        .as((name, app, isolates, in, inDeny, out) -> new LabelPolicy(
             new PolicyRef(d, d == Dialect.KUBERNETES ? "NetworkPolicy" : "CiliumNetworkPolicy", "default", name),
             LabelSelector.matchLabels(Map.of("app", app, Identity.NAMESPACE, "default")),
-            isolates, concat(in, d == Dialect.CILIUM ? inDeny : List.of()), out, List.of(), List.of()));
+            isolates, concat(in, inDeny), out, List.of(), List.of())));
+  }
+
+  /** {@code r} as a policy of dialect {@code d} can hold it: a Kubernetes rule loses its L7 rules. */
+  static Rule fitFor(Dialect d, Rule r) {
+    if (d != Dialect.KUBERNETES) return r;
+    return new Rule(r.path(), r.action(), r.peers(),
+        r.ports().stream().map(p -> new PortRule(p.path(), p.ports(), L7Rules.NONE)).toList());
   }
 
   static Arbitrary<AuthzPolicy.AuthzRule> authzRules() {
@@ -97,8 +112,21 @@ final class PolicyArbitraries {
     Clause port80 = new Clause("to.ports", Clause.Attribute.PORT, "", new Clause.Values.Ports(Set.of(80)), false);
     Clause notWorld = new Clause("from.notIpBlocks", Clause.Attribute.SOURCE_IP, "",
         new Clause.Values.Cidrs(List.of(Cidr.of("203.0.113.0/24"))), true);
+    Clause ns = new Clause("from.namespaces", Clause.Attribute.NAMESPACE, "",
+        new Clause.Values.Strings(List.of(IstioString.parse("def*", false))), false);
+    Clause notNs = new Clause("from.notNamespaces", Clause.Attribute.NAMESPACE, "",
+        new Clause.Values.Strings(List.of(IstioString.parse("other", false))), true);
+    Clause remote = new Clause("from.remoteIpBlocks", Clause.Attribute.REMOTE_IP, "",
+        new Clause.Values.Cidrs(List.of(Cidr.of("203.0.113.0/24"))), false);
+    Clause get = new Clause("to.methods", Clause.Attribute.METHOD, "",
+        new Clause.Values.Strings(List.of(IstioString.parse("GET", false))), false);
+    Clause notX = new Clause("to.notPaths", Clause.Attribute.PATH, "",
+        new Clause.Values.Strings(List.of(IstioString.parse("/x", false))), true);
+    Clause host = new Clause("to.hosts", Clause.Attribute.HOST, "",
+        new Clause.Values.Strings(List.of(IstioString.parse("JOBS-*", false))), false);
+    Clause dst = new Clause("to.notPorts", Clause.Attribute.PORT, "", new Clause.Values.Ports(Set.of(53)), true);
     return Combinators.combine(
-            Arbitraries.subsetOf(tweet, notWorld), Arbitraries.subsetOf(jobsPath, port80), Arbitraries.integers().between(0, 99))
+            Arbitraries.subsetOf(tweet, notWorld, ns, notNs, remote), Arbitraries.subsetOf(jobsPath, port80, get, notX, host, dst), Arbitraries.integers().between(0, 99))
         .as((from, to, n) -> new AuthzPolicy.AuthzRule("spec.rules[" + n + "]",
             from.isEmpty() ? List.of() : List.of(List.copyOf(from)),
             to.isEmpty() ? List.of() : List.of(List.copyOf(to)), List.of()));

@@ -70,9 +70,10 @@ class PolicyPropertiesTest {
     List<LabelPolicy> moreLabel = new ArrayList<>(label);
     if (!moreLabel.isEmpty()) {
       LabelPolicy p = moreLabel.get(0);
+      Rule fit = PolicyArbitraries.fitFor(p.ref().dialect(), extra);
       moreLabel.set(0, new LabelPolicy(p.ref(), p.subject(), p.defaultDeny(),
-          egress ? p.ingress() : PolicyArbitraries.concat(p.ingress(), List.of(extra)),
-          egress ? PolicyArbitraries.concat(p.egress(), List.of(extra)) : p.egress(), List.of(), List.of()));
+          egress ? p.ingress() : PolicyArbitraries.concat(p.ingress(), List.of(fit)),
+          egress ? PolicyArbitraries.concat(p.egress(), List.of(fit)) : p.egress(), List.of(), List.of()));
     }
     List<AuthzPolicy> moreAuthz = new ArrayList<>(authz);
     for (int i = 0; i < moreAuthz.size(); i++) {

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,7 @@ import weft.policy.identity.Identities;
 import weft.policy.model.AuthzPolicy;
 import weft.policy.model.Dialect;
 import weft.policy.model.Direction;
+import weft.policy.model.HttpRequest;
 import weft.policy.model.IpAddress;
 import weft.policy.model.L7Rules;
 import weft.policy.model.LabelPolicy;
@@ -40,6 +42,10 @@ import weft.proxy.observe.StatsStore;
  * reproduces {@link PolicyEngine#evaluate} for TCP flows into a workload. The domain is what the
  * export covers (docs/policy.md): inbound policy only (egress is enforced at the source), no Kafka
  * rules (not exported: fail closed), no PeerAuthentication DISABLE.
+ *
+ * <p>Each try generates policies and judges every flow of {@link #FLOWS} against them: compiling
+ * the engine and the RBAC is the expensive part, and a mismatch is usually confined to a few
+ * flows (the 2026-11-21 counterexample: 1 try in ~1250 when each try drew one flow).
  */
 class RbacEquivalenceTest {
 
@@ -53,12 +59,6 @@ class RbacEquivalenceTest {
     return PolicyArbitraries.authzPolicies().list().ofMaxSize(3);
   }
 
-  @Provide
-  Arbitrary<Flow> flows() {
-    return PolicyArbitraries.flows().filter(f -> f.protocol() == Protocol.TCP
-        && f.destination() instanceof Endpoint.Workload && f.kafka().isEmpty());
-  }
-
   static LabelPolicy inboundWithoutKafka(LabelPolicy p) {
     List<Rule> ingress = p.ingress().stream()
         .filter(r -> r.ports().stream().noneMatch(pr -> pr.l7() instanceof L7Rules.Kafka)).toList();
@@ -66,14 +66,46 @@ class RbacEquivalenceTest {
     return new LabelPolicy(p.ref(), p.subject(), deny, ingress, List.of(), List.of(), List.of());
   }
 
-  // Seed pinned so CI is deterministic: a random seed found a counterexample on 2026-11-21
-  // (a Kubernetes-dialect port rule with generated HTTP rules: evaluate denies POST /x with 403, the
-  // exported RBAC allows it). Tracked as a known export bug; unpin once it is fixed.
-  @Property(tries = 300, seed = "42")
+  /**
+   * Every TCP flow into a workload that {@link PolicyArbitraries#flows} can draw, without Kafka
+   * requests, plus X-Forwarded-For and foreign-principal variants for Istio's remoteIpBlocks and
+   * namespaces.
+   */
+  static final List<Flow> FLOWS = allFlows();
+
+  private static List<Flow> allFlows() {
+    List<Flow> out = new ArrayList<>();
+    List<Optional<HttpRequest>> requests = List.of(Optional.empty(),
+        Optional.of(new HttpRequest("GET", "/jobs/1", "jobs-api", Map.of())),
+        Optional.of(new HttpRequest("POST", "/x", "jobs-api", Map.of())));
+    for (String s : List.of("default/tweet", "default/jobs-api", "default/recruiter", "other/spy",
+        "node/node-1", "node/node-2", "203.0.113.7", "10.0.0.99")) {
+      for (String d : List.of("default/tweet", "default/jobs-api", "default/recruiter", "default/kafka")) {
+        for (int port : new int[] {80, 53, 8005, 9092, 443}) {
+          for (Optional<HttpRequest> http : requests) {
+            for (Optional<Boolean> mtls : List.of(Optional.<Boolean>empty(), Optional.of(false))) {
+              out.add(new Flow(Endpoint.parse(s), Endpoint.parse(d), Protocol.TCP, port, mtls, Optional.empty(),
+                  Optional.empty(), http, Optional.empty()));
+            }
+            // a client address from X-Forwarded-For, and a principal of another namespace
+            out.add(new Flow(Endpoint.parse(s), Endpoint.parse(d), Protocol.TCP, port, Optional.empty(), Optional.empty(),
+                Optional.of(IpAddress.of("203.0.113.9")), http, Optional.empty()));
+            out.add(new Flow(Endpoint.parse(s), Endpoint.parse(d), Protocol.TCP, port, Optional.of(true),
+                Optional.of("spiffe://cluster.local/ns/other/sa/x"), Optional.empty(), http, Optional.empty()));
+          }
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  // Unpinned: a pinned seed hid the 2026-11-21 mismatch (RbacExportExamplesTest holds it and the
+  // one found next). Measured before the fixes, ten random seeds each: 300 tries found the
+  // Kubernetes L7 mismatch every time (within 149 tries), the Istio name collision 9 times in 10.
+  @Property(tries = 300)
   void exportedRbacReproducesEvaluate(
       @ForAll("labelPolicies") List<LabelPolicy> label,
       @ForAll("authzPolicies") List<AuthzPolicy> authz,
-      @ForAll("flows") Flow flow,
       @ForAll boolean strict) {
     Mesh m = Mesh.demo();
     m.label.addAll(label);
@@ -83,31 +115,51 @@ class RbacEquivalenceTest {
           Optional.empty(), MtlsPolicy.Mode.STRICT, Map.of()));
     }
     PolicyEngine engine = m.engine();
-    Verdict expected = engine.evaluate(flow);
-    Endpoint.Workload dst = (Endpoint.Workload) flow.destination();
-    WorkloadPolicy w = engine.workload(dst.namespace(), dst.name()).orElseThrow();
-    InboundRbac rbac = RbacExport.export(engine, w);
-    boolean allowed = enforce(rbac, request(engine, flow));
-    assertThat(allowed).as("%s\nevaluate: %s\nrbac: %s", flow.describe(), expected, rbac).isEqualTo(expected.allowed());
+    Map<Endpoint, Enforcer> enforcers = new HashMap<>();
+    for (Flow flow : FLOWS) {
+      Endpoint.Workload dst = (Endpoint.Workload) flow.destination();
+      Enforcer rbac = enforcers.computeIfAbsent(dst, x -> new Enforcer(RbacExport.export(engine, dst.namespace(), dst.name())));
+      // check is evaluate without the explanation (PolicyPropertiesTest keeps them equal)
+      boolean expected = engine.check(flow) == null;
+      assertThat(rbac.allows(request(engine, flow)))
+          .as(() -> flow.describe() + "\nevaluate: " + engine.evaluate(flow) + "\nrbac: " + rbac.rbac)
+          .isEqualTo(expected);
+    }
   }
 
   static boolean enforce(InboundRbac rbac, RbacRequest r) {
-    StatsStore stats = new StatsStore();
-    boolean http = r.path() != null;
-    for (var n : http ? rbac.httpNetwork() : rbac.tcpNetwork()) {
+    return new Enforcer(rbac).allows(r);
+  }
+
+  /** The exported filters of one workload, compiled once by the proxy's RBAC filter code. */
+  static final class Enforcer {
+    final InboundRbac rbac;
+    private final List<RbacFilterConfig> tcp = new ArrayList<>();
+    private final List<RbacFilterConfig> httpNetwork = new ArrayList<>();
+    private final List<RbacFilterConfig> http = new ArrayList<>();
+
+    Enforcer(InboundRbac rbac) {
+      this.rbac = rbac;
+      StatsStore stats = new StatsStore();
       ConfigProblems problems = new ConfigProblems();
-      RbacFilterConfig c = RbacFilterConfig.compileNetwork(n, stats, ConfigPath.root(), problems);
-      assertThat(problems.list()).as("network RBAC problems").isEmpty();
-      if (!c.check(r).allowed()) return false;
+      for (var n : rbac.tcpNetwork()) tcp.add(RbacFilterConfig.compileNetwork(n, stats, ConfigPath.root(), problems));
+      for (var n : rbac.httpNetwork()) httpNetwork.add(RbacFilterConfig.compileNetwork(n, stats, ConfigPath.root(), problems));
+      for (var h : rbac.http()) http.add(RbacFilterConfig.compileHttp(h, "inbound", stats, ConfigPath.root(), problems));
+      assertThat(problems.list()).as("RBAC problems").isEmpty();
     }
-    if (!http) return true;
-    for (var h : rbac.http()) {
-      ConfigProblems problems = new ConfigProblems();
-      RbacFilterConfig c = RbacFilterConfig.compileHttp(h, "inbound", stats, ConfigPath.root(), problems);
-      assertThat(problems.list()).as("HTTP RBAC problems").isEmpty();
-      if (!c.check(r).allowed()) return false;
+
+    /** HTTP requests go through the HTTP chain's network then HTTP filters, the rest through the TCP chain's. */
+    boolean allows(RbacRequest r) {
+      boolean isHttp = r.path() != null;
+      for (RbacFilterConfig c : isHttp ? httpNetwork : tcp) {
+        if (!c.check(r).allowed()) return false;
+      }
+      if (!isHttp) return true;
+      for (RbacFilterConfig c : http) {
+        if (!c.check(r).allowed()) return false;
+      }
+      return true;
     }
-    return true;
   }
 
   static RbacRequest request(PolicyEngine engine, Flow f) {
