@@ -31,6 +31,8 @@ final class FlowsEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FlowsEndpoint.class);
   static final int MAX_FOLLOWERS = 32;
   static final Duration KEEPALIVE = Duration.ofSeconds(10);
+  /** How long a follower waits for a record before looking at its subscription again. */
+  static final Duration POLL = Duration.ofMillis(250);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] NEWLINE = {'\n'};
 
@@ -69,7 +71,7 @@ final class FlowsEndpoint implements AutoCloseable {
     ex.getResponseBody().flush(); // the JDK server buffers the headers: the client waits for them
     Follower f = new Follower(ex, sub);
     followers.add(f);
-    Thread.ofVirtual().name("weft-flows-follower").start(f);
+    f.thread = Thread.ofVirtual().name("weft-flows-follower").start(f);
     return true;
   }
 
@@ -124,18 +126,33 @@ final class FlowsEndpoint implements AutoCloseable {
     return followers.size();
   }
 
-  /** Ends every follower (their clients see the end of the stream). */
+  /**
+   * Ends every follower: each sees its subscription closed within {@link #POLL} and ends its
+   * response properly (its client sees the end of the stream, not a reset), before the server stops.
+   */
   @Override
   public void close() {
     closed = true;
     for (Follower f : followers) {
       f.sub.close();
     }
+    for (Follower f : followers) {
+      try {
+        Thread t = f.thread;
+        if (t != null) {
+          t.join(POLL.multipliedBy(4));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private final class Follower implements Runnable {
     final HttpExchange ex;
     final FlowStore.Subscription sub;
+    volatile Thread thread;
 
     Follower(HttpExchange ex, FlowStore.Subscription sub) {
       this.ex = ex;
@@ -148,9 +165,9 @@ final class FlowsEndpoint implements AutoCloseable {
       long quietNanos = 0;
       try {
         while (!sub.closed()) {
-          FlowRecord r = sub.poll(Duration.ofSeconds(1));
+          FlowRecord r = sub.poll(POLL);
           if (r == null) {
-            quietNanos += Duration.ofSeconds(1).toNanos();
+            quietNanos += POLL.toNanos();
             if (quietNanos >= KEEPALIVE.toNanos()) {
               out.write(NEWLINE);
               out.flush();
