@@ -317,6 +317,11 @@ public final class GrpcAccessLogSink implements AutoCloseable {
     LockSupport.unpark(thread);
   }
 
+  /** Whether the sender thread runs (for tests: closing must not leak it). */
+  boolean senderAlive() {
+    return thread.isAlive();
+  }
+
   /** Sends what is buffered (best effort), ends every stream and shuts the channels down. */
   @Override
   public void close() {
