@@ -182,4 +182,14 @@ public final class StreamInfo implements weft.proxy.observe.AccessLogRecord {
   public String routeName() {
     return routeName;
   }
+
+  @Override
+  public java.util.List<String> downstreamPeerUriSans() {
+    return connection.verifiedPeer().uriSans();
+  }
+
+  @Override
+  public String downstreamTlsVersion() {
+    return connection.tlsSession() == null ? null : connection.tlsSession().getProtocol();
+  }
 }
