@@ -104,9 +104,6 @@ public final class ControlPlane implements AutoCloseable {
         options.dataDir(), options.caCert(), options.caKey(), options.caChain(), Clock.systemUTC());
     tokens = new BootstrapTokens(options.dataDir());
     CertificateService certificates = new CertificateService(ca, tokens, this::spiffeIdOf);
-    TranslateOptions translateOptions = new TranslateOptions(
-        options.trustDomain(), options.rootNamespace(), CLUSTER_DOMAIN, ca.trustBundlePem());
-    translator = customTranslator.orElse(resources -> Translator.translateAll(resources, translateOptions));
 
     ApiSource apiSource = ApiSource.open(store, options.dataDir());
     if (options.configDir().isPresent()) {
@@ -123,6 +120,11 @@ public final class ControlPlane implements AutoCloseable {
       throw bindFailure("xds", options.xdsPort(), e);
     }
     closeables.add(xds);
+    // sidecars send flows to the xDS port: the translator needs it, so it is made once xDS is up
+    TranslateOptions translateOptions = new TranslateOptions(
+        options.trustDomain(), options.rootNamespace(), CLUSTER_DOMAIN, ca.trustBundlePem())
+        .withFlowCollector(new InetSocketAddress(options.advertisedAddress(), xds.port()));
+    translator = customTranslator.orElse(resources -> Translator.translateAll(resources, translateOptions));
     try {
       api = ApiServer.start(new InetSocketAddress(options.bind(), options.apiPort()),
           new ApiBackend(store, apiSource, statuses, tokens, certificates, policy, xds::version,
