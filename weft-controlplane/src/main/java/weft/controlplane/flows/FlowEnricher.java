@@ -93,7 +93,10 @@ public final class FlowEnricher {
     AccessLogCommon c = e.getCommonProperties();
     String details = c.getConnectionTerminationDetails();
     boolean denied = details.startsWith("rbac_access_denied");
-    if (logName.equals(INBOUND_LISTENER) && !denied) {
+    // a denied connection is recorded once, from the listener's entry (the translator gives every
+    // inbound listener one); the listener's entries of connections not denied add nothing
+    boolean listener = logName.equals(INBOUND_LISTENER);
+    if ((listener && !denied) || (denied && logName.equals(INBOUND))) {
       return Optional.empty();
     }
     Verdict verdict = denied ? Verdict.DENIED

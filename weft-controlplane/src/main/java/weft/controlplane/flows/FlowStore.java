@@ -63,7 +63,7 @@ public final class FlowStore {
     ignored.incrementAndGet();
   }
 
-  /** The newest {@code limit} records {@code filter} accepts, oldest first. */
+  /** The newest {@code limit} records {@code filter} accepts (by arrival), in time order. */
   public List<FlowRecord> query(Predicate<FlowRecord> filter, int limit) {
     synchronized (lock) {
       return history(filter, limit);
@@ -80,7 +80,10 @@ public final class FlowStore {
         newestFirst.add(r);
       }
     }
-    return newestFirst.reversed();
+    // arrival order is per proxy flush, not time order: sources and destinations report apart
+    List<FlowRecord> byTime = new ArrayList<>(newestFirst.reversed());
+    byTime.sort(java.util.Comparator.comparing(FlowRecord::time));
+    return byTime;
   }
 
   /**

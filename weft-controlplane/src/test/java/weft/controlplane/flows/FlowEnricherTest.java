@@ -76,6 +76,14 @@ class FlowEnricherTest {
   }
 
   @Test
+  void aDeniedConnectionIsRecordedOnceFromTheListenersEntry() {
+    String details = "rbac_access_denied_matched_policy[0_CiliumNetworkPolicy_default/no-intruder_spec.ingressDeny[0]]";
+    assertThat(enricher.tcp("default/jobs-api", "inbound", Entries.connection("127.0.50.4", null, details))).isEmpty();
+    assertThat(enricher.tcp("default/jobs-api", "inbound", Entries.connection("127.0.50.2", Entries.TWEET_ID, "")))
+        .as("tcp_proxy's entry of a connection let through").isPresent();
+  }
+
+  @Test
   void outboundRequestNamesTheServiceFromTheClusterAndTheBackendFromItsAddress() {
     FlowRecord r = enricher.http("default/tweet", "outbound",
         Entries.outbound("GET", "/jobs/331", 200, "via_upstream", ResponseFlags.getDefaultInstance())).orElseThrow();
