@@ -68,6 +68,9 @@ public final class GrpcAccessLogSink implements AutoCloseable {
   private volatile boolean closed;
   // sender thread only
   private final Map<Object, ManagedChannel> channels = new HashMap<>();
+  /** Channels shut down gracefully, with the time after which their calls are cancelled. */
+  private final Map<ManagedChannel, Long> closingChannels = new HashMap<>();
+  private static final long CHANNEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   /**
    * @param node the proxy's node, sent in each stream's first message
@@ -187,12 +190,34 @@ public final class GrpcAccessLogSink implements AutoCloseable {
       if (released) {
         releaseUnusedChannels();
       }
+      // a collector that never answers a half-close must not keep a channel (and its calls) alive
+      closingChannels.entrySet().removeIf(e -> {
+        if (e.getKey().isTerminated()) {
+          return true;
+        }
+        if (now - e.getValue() >= 0) {
+          e.getKey().shutdownNow();
+          return true;
+        }
+        return false;
+      });
       if (closing && queue.isEmpty()) {
         for (GrpcLogStream s : live) {
           finish(s);
         }
         channels.values().forEach(ManagedChannel::shutdown);
+        long deadline = System.nanoTime() + CHANNEL_GRACE_NANOS;
+        for (ManagedChannel ch : channels.values()) {
+          try {
+            ch.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ch.shutdownNow();
+        }
+        closingChannels.keySet().forEach(ManagedChannel::shutdownNow);
         channels.clear();
+        closingChannels.clear();
         return;
       }
       waiting = true;
@@ -309,6 +334,7 @@ public final class GrpcAccessLogSink implements AutoCloseable {
         return false;
       }
       e.getValue().shutdown();
+      closingChannels.put(e.getValue(), System.nanoTime() + CHANNEL_GRACE_NANOS);
       return true;
     });
   }
