@@ -158,7 +158,8 @@ public final class GrpcAccessLogSink implements AutoCloseable {
       while ((item = queue.poll()) != null) {
         queued.decrementAndGet();
         GrpcLogStream s = item.stream();
-        if (!s.add(item.entry())) {
+        // an entry offered while its logger was being retired: nothing will flush it any more
+        if (s.finished || !s.add(item.entry())) {
           dropped.inc();
         } else if (s.full()) {
           flush(s, System.nanoTime());
@@ -302,6 +303,7 @@ public final class GrpcAccessLogSink implements AutoCloseable {
 
   /** Flushes what {@code s} holds and half-closes its call (a retired or closing logger). */
   private void finish(GrpcLogStream s) {
+    s.finished = true;
     if (s.hasPending()) {
       if (s.call != null && !s.broken && s.call.isReady()) {
         flush(s, System.nanoTime());
