@@ -223,6 +223,12 @@ class GrpcAccessLogTest {
     assertThat(c.getStartTime().getSeconds())
         .isBetween(System.currentTimeMillis() / 1000 - 60, System.currentTimeMillis() / 1000 + 1);
     assertThat(c.hasTimeToLastDownstreamTxByte()).isTrue();
+    assertThat(c.hasTimeToLastRxByte()).isTrue();
+    assertThat(c.hasTimeToFirstUpstreamRxByte()).isTrue();
+    long total = c.getTimeToLastDownstreamTxByte().getSeconds() * 1000
+        + c.getTimeToLastDownstreamTxByte().getNanos() / 1_000_000;
+    assertThat(c.getTimeToFirstUpstreamRxByte().getNanos() / 1_000_000
+        + c.getTimeToFirstUpstreamRxByte().getSeconds() * 1000).isLessThanOrEqualTo(total);
     assertThat(c.hasResponseFlags()).isFalse();
     assertThat(c.getCustomTagsMap()).containsEntry("env", "test").containsEntry("trace", "t-/ok/1");
   }
