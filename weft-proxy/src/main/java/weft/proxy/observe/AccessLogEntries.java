@@ -103,10 +103,22 @@ final class AccessLogEntries {
     if (upstreamLocal != null) {
       c.setUpstreamLocalAddress(address(upstreamLocal));
     }
-    setIfPresent(r.upstreamCluster(), c::setUpstreamCluster);
-    setIfPresent(r.upstreamTransportFailureReason(), c::setUpstreamTransportFailureReason);
-    setIfPresent(r.routeName(), c::setRouteName);
-    setIfPresent(r.connectionTerminationDetails(), c::setConnectionTerminationDetails);
+    String upstreamCluster = r.upstreamCluster();
+    if (present(upstreamCluster)) {
+      c.setUpstreamCluster(upstreamCluster);
+    }
+    String upstreamTransportFailureReason = r.upstreamTransportFailureReason();
+    if (present(upstreamTransportFailureReason)) {
+      c.setUpstreamTransportFailureReason(upstreamTransportFailureReason);
+    }
+    String routeName = r.routeName();
+    if (present(routeName)) {
+      c.setRouteName(routeName);
+    }
+    String connectionTerminationDetails = r.connectionTerminationDetails();
+    if (present(connectionTerminationDetails)) {
+      c.setConnectionTerminationDetails(connectionTerminationDetails);
+    }
     ResponseFlags flags = responseFlags(r.responseFlags());
     if (flags != null) {
       c.setResponseFlags(flags);
@@ -153,17 +165,41 @@ final class AccessLogEntries {
     if (method != null) {
       q.setRequestMethod(method(method));
     }
-    setIfPresent(r.scheme(), q::setScheme);
-    setIfPresent(r.authority(), q::setAuthority);
-    setIfPresent(r.requestPath(), q::setPath);
+    String scheme = r.scheme();
+    if (present(scheme)) {
+      q.setScheme(scheme);
+    }
+    String authority = r.authority();
+    if (present(authority)) {
+      q.setAuthority(authority);
+    }
+    String path = r.requestPath();
+    if (present(path)) {
+      q.setPath(path);
+    }
     HttpHeaders h = r.requestHeaders();
     String original = h == null ? null : h.get("x-envoy-original-path");
-    setIfPresent(original != null ? original : r.originalPath(), q::setOriginalPath);
+    String originalPath = original != null ? original : r.originalPath();
+    if (present(originalPath)) {
+      q.setOriginalPath(originalPath);
+    }
     if (h != null) {
-      setIfPresent(h.get("user-agent"), q::setUserAgent);
-      setIfPresent(h.get("referer"), q::setReferer);
-      setIfPresent(h.get("x-forwarded-for"), q::setForwardedFor);
-      setIfPresent(h.get("x-request-id"), q::setRequestId);
+      String userAgent = h.get("user-agent");
+      if (present(userAgent)) {
+        q.setUserAgent(userAgent);
+      }
+      String referer = h.get("referer");
+      if (present(referer)) {
+        q.setReferer(referer);
+      }
+      String forwardedFor = h.get("x-forwarded-for");
+      if (present(forwardedFor)) {
+        q.setForwardedFor(forwardedFor);
+      }
+      String requestId = h.get("x-request-id");
+      if (present(requestId)) {
+        q.setRequestId(requestId);
+      }
       q.setRequestHeadersBytes(byteSize(h));
       for (String name : extra) {
         String v = h.get(name);
@@ -181,7 +217,10 @@ final class AccessLogEntries {
     if (r.responseCode() > 0) {
       p.setResponseCode(UInt32Value.of(r.responseCode()));
     }
-    setIfPresent(r.responseCodeDetails(), p::setResponseCodeDetails);
+    String responseCodeDetails = r.responseCodeDetails();
+    if (present(responseCodeDetails)) {
+      p.setResponseCodeDetails(responseCodeDetails);
+    }
     HttpHeaders h = r.responseHeaders();
     if (h != null) {
       p.setResponseHeadersBytes(byteSize(h));
@@ -312,9 +351,8 @@ final class AccessLogEntries {
         .build();
   }
 
-  private static void setIfPresent(String v, java.util.function.Consumer<String> setter) {
-    if (v != null && !v.isEmpty() && !v.equals("-")) {
-      setter.accept(v);
-    }
+  /** Envoy leaves a string field unset when the value is absent ("-" is weft's absent flag). */
+  private static boolean present(String v) {
+    return v != null && !v.isEmpty() && !v.equals("-");
   }
 }

@@ -68,6 +68,9 @@ public final class GrpcAccessLogSink implements AutoCloseable {
   private volatile boolean closed;
   // sender thread only
   private final Map<Object, ManagedChannel> channels = new HashMap<>();
+  /** Channels shut down gracefully, with the time after which their calls are cancelled. */
+  private final Map<ManagedChannel, Long> closingChannels = new HashMap<>();
+  private static final long CHANNEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   /**
    * @param node the proxy's node, sent in each stream's first message
@@ -155,7 +158,8 @@ public final class GrpcAccessLogSink implements AutoCloseable {
       while ((item = queue.poll()) != null) {
         queued.decrementAndGet();
         GrpcLogStream s = item.stream();
-        if (!s.add(item.entry())) {
+        // an entry offered while its logger was being retired: nothing will flush it any more
+        if (s.finished || !s.add(item.entry())) {
           dropped.inc();
         } else if (s.full()) {
           flush(s, System.nanoTime());
@@ -187,12 +191,34 @@ public final class GrpcAccessLogSink implements AutoCloseable {
       if (released) {
         releaseUnusedChannels();
       }
+      // a collector that never answers a half-close must not keep a channel (and its calls) alive
+      closingChannels.entrySet().removeIf(e -> {
+        if (e.getKey().isTerminated()) {
+          return true;
+        }
+        if (now - e.getValue() >= 0) {
+          e.getKey().shutdownNow();
+          return true;
+        }
+        return false;
+      });
       if (closing && queue.isEmpty()) {
         for (GrpcLogStream s : live) {
           finish(s);
         }
         channels.values().forEach(ManagedChannel::shutdown);
+        long deadline = System.nanoTime() + CHANNEL_GRACE_NANOS;
+        for (ManagedChannel ch : channels.values()) {
+          try {
+            ch.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ch.shutdownNow();
+        }
+        closingChannels.keySet().forEach(ManagedChannel::shutdownNow);
         channels.clear();
+        closingChannels.clear();
         return;
       }
       waiting = true;
@@ -277,6 +303,7 @@ public final class GrpcAccessLogSink implements AutoCloseable {
 
   /** Flushes what {@code s} holds and half-closes its call (a retired or closing logger). */
   private void finish(GrpcLogStream s) {
+    s.finished = true;
     if (s.hasPending()) {
       if (s.call != null && !s.broken && s.call.isReady()) {
         flush(s, System.nanoTime());
@@ -309,6 +336,7 @@ public final class GrpcAccessLogSink implements AutoCloseable {
         return false;
       }
       e.getValue().shutdown();
+      closingChannels.put(e.getValue(), System.nanoTime() + CHANNEL_GRACE_NANOS);
       return true;
     });
   }

@@ -44,6 +44,8 @@ final class GrpcLogStream {
   volatile int callId;
 
   // ---- sender thread only
+  /** Flushed and ended (retired or closing): entries that still arrive are dropped. */
+  boolean finished;
   private final List<Message> pending = new ArrayList<>();
   long pendingBytes;
   long lastFlushNanos;

@@ -94,6 +94,24 @@ class GrpcAccessLogSinkTest {
   }
 
   @Test
+  void aBrokenStreamReconnectsAndSendsTheIdentifierAgain() throws Exception {
+    AccessLogger l = compile(sink.newGeneration(), "again");
+    l.log(new FakeRecord());
+    await().until(() -> collector.http("again").size() == 1);
+    int port = collector.port();
+    collector.close();
+    collector = new TestAccessLogCollector(port);
+    // entries logged while the stream is down are buffered or dropped; keep logging until one lands
+    await().atMost(java.time.Duration.ofSeconds(15)).until(() -> {
+      l.log(new FakeRecord());
+      return !collector.http("again").isEmpty();
+    });
+    var first = collector.streams("again").get(0).messages.get(0);
+    assertThat(first.getIdentifier().getLogName()).isEqualTo("again");
+    assertThat(first.getIdentifier().getNode().getId()).isEqualTo("n1");
+  }
+
+  @Test
   void aSinkNobodyLogsToStartsNoThread() {
     GrpcAccessLogSink idle = new GrpcAccessLogSink(stats, Node.getDefaultInstance(), 8);
     idle.newGeneration().retain();

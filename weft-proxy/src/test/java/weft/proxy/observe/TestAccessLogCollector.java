@@ -33,7 +33,12 @@ public final class TestAccessLogCollector implements AutoCloseable {
   private final Server server;
 
   public TestAccessLogCollector() throws IOException {
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+    this(0);
+  }
+
+  /** On {@code port} (0: any), e.g. the port of a collector that was stopped, to come back. */
+  public TestAccessLogCollector(int port) throws IOException {
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
         .addService(new AccessLogServiceGrpc.AccessLogServiceImplBase() {
           @Override
           public StreamObserver<StreamAccessLogsMessage> streamAccessLogs(

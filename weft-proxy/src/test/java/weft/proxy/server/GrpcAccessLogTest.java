@@ -223,6 +223,12 @@ class GrpcAccessLogTest {
     assertThat(c.getStartTime().getSeconds())
         .isBetween(System.currentTimeMillis() / 1000 - 60, System.currentTimeMillis() / 1000 + 1);
     assertThat(c.hasTimeToLastDownstreamTxByte()).isTrue();
+    assertThat(c.hasTimeToLastRxByte()).isTrue();
+    assertThat(c.hasTimeToFirstUpstreamRxByte()).isTrue();
+    long total = c.getTimeToLastDownstreamTxByte().getSeconds() * 1000
+        + c.getTimeToLastDownstreamTxByte().getNanos() / 1_000_000;
+    assertThat(c.getTimeToFirstUpstreamRxByte().getNanos() / 1_000_000
+        + c.getTimeToFirstUpstreamRxByte().getSeconds() * 1000).isLessThanOrEqualTo(total);
     assertThat(c.hasResponseFlags()).isFalse();
     assertThat(c.getCustomTagsMap()).containsEntry("env", "test").containsEntry("trace", "t-/ok/1");
   }
@@ -291,6 +297,8 @@ class GrpcAccessLogTest {
       out.flush();
       InputStream in = s.getInputStream();
       assertThat(in.read()).isEqualTo(-1); // closed by the proxy
+    } catch (java.net.SocketException e) {
+      assertThat(e.getMessage()).contains("reset"); // closed with bytes unread: also a close
     }
     String denied = "rbac_access_denied_matched_policy[deny-all]";
     await().atMost(Duration.ofSeconds(10)).until(() ->
