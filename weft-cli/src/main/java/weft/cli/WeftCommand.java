@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       weft.cli.controlplane.ApplyCommand.Delete.class,
       weft.cli.controlplane.ControlPlaneCommand.class,
       weft.cli.controlplane.DescribeCommand.class,
+      weft.cli.controlplane.FlowsCommand.class,
       weft.cli.controlplane.GetCommand.class,
       weft.cli.controlplane.TokenCommand.class,
       weft.cli.demo.DemoCommand.class,
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
       "      --to default/jobs-api --port 80 --http-method GET --http-path /jobs/331",
       "  weft controlplane --config-dir examples/policies/resources",
       "  weft get workloads                                 ask a running control plane",
+      "  weft flows --follow --verdict denied               watch what policy denies",
       "  weft bench proxy --out r.md                        measure weft hops against the direct path",
       "  weft version                                       print the version"
     })

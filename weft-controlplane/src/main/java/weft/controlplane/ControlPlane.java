@@ -24,6 +24,9 @@ import weft.controlplane.api.ApiServer;
 import weft.controlplane.ca.BootstrapTokens;
 import weft.controlplane.ca.CertificateAuthority;
 import weft.controlplane.ca.CertificateService;
+import weft.controlplane.flows.AccessLogCollector;
+import weft.controlplane.flows.FlowEnricher;
+import weft.controlplane.flows.FlowStore;
 import weft.controlplane.store.ApiSource;
 import weft.controlplane.store.ConfigDirSource;
 import weft.controlplane.store.Store;
@@ -65,6 +68,7 @@ public final class ControlPlane implements AutoCloseable {
   private BootstrapTokens tokens;
   private XdsServer xds;
   private ApiServer api;
+  private FlowStore flows;
 
   private ControlPlane(ControlPlaneOptions options, Optional<SnapshotTranslator> translator) {
     this.options = options;
@@ -100,26 +104,31 @@ public final class ControlPlane implements AutoCloseable {
         options.dataDir(), options.caCert(), options.caKey(), options.caChain(), Clock.systemUTC());
     tokens = new BootstrapTokens(options.dataDir());
     CertificateService certificates = new CertificateService(ca, tokens, this::spiffeIdOf);
-    TranslateOptions translateOptions = new TranslateOptions(
-        options.trustDomain(), options.rootNamespace(), CLUSTER_DOMAIN, ca.trustBundlePem());
-    translator = customTranslator.orElse(resources -> Translator.translateAll(resources, translateOptions));
 
     ApiSource apiSource = ApiSource.open(store, options.dataDir());
     if (options.configDir().isPresent()) {
       closeables.add(ConfigDirSource.start(options.configDir().get(), store));
     }
     ProxyStatusRegistry statuses = new ProxyStatusRegistry();
+    EngineOptions policy = new EngineOptions(options.trustDomain(), options.rootNamespace());
+    flows = new FlowStore(options.flowBuffer());
+    AccessLogCollector collector = new AccessLogCollector(new FlowEnricher(store::state, policy, CLUSTER_DOMAIN), flows);
     try {
-      xds = XdsServer.start(new InetSocketAddress(options.bind(), options.xdsPort()), statuses);
+      // proxies stream access logs to the address they get xDS from
+      xds = XdsServer.start(new InetSocketAddress(options.bind(), options.xdsPort()), statuses, List.of(collector));
     } catch (IOException e) {
       throw bindFailure("xds", options.xdsPort(), e);
     }
     closeables.add(xds);
-    EngineOptions policy = new EngineOptions(options.trustDomain(), options.rootNamespace());
+    // sidecars send flows to the xDS port: the translator needs it, so it is made once xDS is up
+    TranslateOptions translateOptions = new TranslateOptions(
+        options.trustDomain(), options.rootNamespace(), CLUSTER_DOMAIN, ca.trustBundlePem())
+        .withFlowCollector(new InetSocketAddress(options.advertisedAddress(), xds.port()));
+    translator = customTranslator.orElse(resources -> Translator.translateAll(resources, translateOptions));
     try {
       api = ApiServer.start(new InetSocketAddress(options.bind(), options.apiPort()),
           new ApiBackend(store, apiSource, statuses, tokens, certificates, policy, xds::version,
-              () -> translationProblems));
+              () -> translationProblems, flows, collector));
     } catch (IOException e) {
       throw bindFailure("api", options.apiPort(), e);
     }
@@ -213,6 +222,16 @@ public final class ControlPlane implements AutoCloseable {
   /** The xDS server (what each node was served: {@link XdsServer#servedTo}). */
   public XdsServer xds() {
     return xds;
+  }
+
+  /** The flow records proxies reported (access log service on the xDS port). */
+  public FlowStore flows() {
+    return flows;
+  }
+
+  /** The translator in use: what each node is served is this function of the store's resources. */
+  public SnapshotTranslator translator() {
+    return translator;
   }
 
   public ProxyStatusRegistry proxies() {

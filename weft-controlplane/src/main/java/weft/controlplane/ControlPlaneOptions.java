@@ -18,6 +18,10 @@ import java.util.Optional;
  * @param caCert a corporate CA's certificate (PEM), with {@code caKey}; else a root CA is generated
  *     under {@code dataDir}
  * @param caChain the certificates above {@code caCert}, if any
+ * @param advertise the address proxies reach the xDS server at, for what the control plane tells
+ *     them to call back (the flow collector); empty: {@code bind}, or loopback when bind is a
+ *     wildcard
+ * @param flowBuffer how many flow records the control plane keeps (a ring: the oldest go first)
  */
 public record ControlPlaneOptions(
     Optional<Path> configDir,
@@ -29,8 +33,11 @@ public record ControlPlaneOptions(
     String rootNamespace,
     Optional<Path> caCert,
     Optional<Path> caKey,
-    Optional<Path> caChain) {
+    Optional<Path> caChain,
+    Optional<InetAddress> advertise,
+    int flowBuffer) {
   public static final int DEFAULT_XDS_PORT = 15010;
+  public static final int DEFAULT_FLOW_BUFFER = 10_000;
   public static final int DEFAULT_API_PORT = 15000;
 
   public ControlPlaneOptions {
@@ -44,9 +51,20 @@ public record ControlPlaneOptions(
     Objects.requireNonNull(caCert, "caCert");
     Objects.requireNonNull(caKey, "caKey");
     Objects.requireNonNull(caChain, "caChain");
+    Objects.requireNonNull(advertise, "advertise");
+    if (flowBuffer < 1) {
+      throw new IllegalArgumentException("flowBuffer: " + flowBuffer + " (expected: >= 1)");
+    }
     if (caCert.isPresent() != caKey.isPresent()) {
       throw new IllegalArgumentException("caCert and caKey go together (expected: both or neither)");
     }
+  }
+
+  /** Without an advertised address, with the default flow buffer. */
+  public ControlPlaneOptions(Optional<Path> configDir, Path dataDir, InetAddress bind, int xdsPort, int apiPort,
+      String trustDomain, String rootNamespace, Optional<Path> caCert, Optional<Path> caKey, Optional<Path> caChain) {
+    this(configDir, dataDir, bind, xdsPort, apiPort, trustDomain, rootNamespace, caCert, caKey, caChain,
+        Optional.empty(), DEFAULT_FLOW_BUFFER);
   }
 
   /** Loopback, default ports, {@code cluster.local}, {@code istio-system}, a generated CA. */
@@ -57,7 +75,19 @@ public record ControlPlaneOptions(
 
   /** The same options on other ports (0: any free port, as tests use). */
   public ControlPlaneOptions withPorts(int xds, int api) {
-    return new ControlPlaneOptions(configDir, dataDir, bind, xds, api, trustDomain, rootNamespace, caCert, caKey, caChain);
+    return new ControlPlaneOptions(configDir, dataDir, bind, xds, api, trustDomain, rootNamespace, caCert, caKey, caChain,
+        advertise, flowBuffer);
+  }
+
+  /** The same options keeping {@code n} flow records. */
+  public ControlPlaneOptions withFlowBuffer(int n) {
+    return new ControlPlaneOptions(configDir, dataDir, bind, xdsPort, apiPort, trustDomain, rootNamespace, caCert, caKey,
+        caChain, advertise, n);
+  }
+
+  /** The address proxies are told to reach the control plane at. */
+  public InetAddress advertisedAddress() {
+    return advertise.orElse(bind.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bind);
   }
 
   private static void requirePort(String name, int port) {

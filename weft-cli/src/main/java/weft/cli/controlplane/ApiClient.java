@@ -58,9 +58,57 @@ final class ApiClient {
     }
   }
 
+  /** Receives one line of a JSON-lines answer; false stops reading. */
+  interface LineSink {
+    boolean accept(String line) throws IOException;
+  }
+
+  /**
+   * GETs a JSON-lines ({@code application/x-ndjson}) endpoint and hands each non-blank line to
+   * {@code sink} as it arrives; a followed stream is read until the server ends it or the sink
+   * says stop. Errors are reported as {@link #get} reports them.
+   */
+  void lines(String path, LineSink sink) throws ApiError {
+    HttpResponse<java.io.InputStream> response = send(HttpRequest.newBuilder(uri(path)).GET(), HttpResponse.BodyHandlers.ofInputStream());
+    try (java.io.BufferedReader in = new java.io.BufferedReader(
+        new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+      if (response.statusCode() / 100 != 2) {
+        StringBuilder body = new StringBuilder();
+        for (String l; (l = in.readLine()) != null; ) {
+          body.append(l).append('\n');
+        }
+        JSON_BODY.parse(new TextResponse(response, body.toString()), this);
+        return;
+      }
+      for (String l; (l = in.readLine()) != null; ) {
+        if (!l.isBlank() && !sink.accept(l)) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      throw new ApiError("control plane at " + server + ": " + e.getMessage(), List.of());
+    }
+  }
+
+  /** An error answer read from a stream, as {@link #JSON_BODY} reads string answers. */
+  private record TextResponse(HttpResponse<?> raw, String body) implements HttpResponse<String> {
+    @Override public int statusCode() { return raw.statusCode(); }
+    @Override public HttpRequest request() { return raw.request(); }
+    @Override public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
+    @Override public java.net.http.HttpHeaders headers() { return raw.headers(); }
+    @Override public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return raw.sslSession(); }
+    @Override public URI uri() { return raw.uri(); }
+    @Override public HttpClient.Version version() { return raw.version(); }
+  }
+
   private HttpResponse<String> send(HttpRequest.Builder request) throws ApiError {
+    return send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) throws ApiError {
     try {
-      return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      // the timeout is for the answer's headers; a followed stream then stays open
+      return http.send(request.timeout(Duration.ofSeconds(30)).build(), handler);
     } catch (ConnectException | HttpConnectTimeoutException e) {
       throw unreachable(e);
     } catch (IOException e) {

@@ -46,6 +46,14 @@ public final class ControlPlaneCommand implements Callable<Integer> {
       description = "Address both servers listen on (default: ${DEFAULT-VALUE}; the API has no authentication).")
   String bind;
 
+  @Option(names = "--advertise-address", paramLabel = "ADDRESS",
+      description = "Address proxies reach the xDS port at, for the flows they send back (default: --bind, or 127.0.0.1 when it is 0.0.0.0).")
+  Optional<String> advertise;
+
+  @Option(names = "--flow-buffer", defaultValue = "10000", paramLabel = "N",
+      description = "How many flow records to keep for `weft flows` (default: ${DEFAULT-VALUE}; the oldest go first).")
+  int flowBuffer;
+
   @Option(names = "--trust-domain", defaultValue = "cluster.local", description = "SPIFFE trust domain (default: ${DEFAULT-VALUE}).")
   String trustDomain;
 
@@ -77,7 +85,8 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     ControlPlaneOptions options;
     try {
       options = new ControlPlaneOptions(Optional.of(configDir), dataDir.orElseGet(this::defaultDataDir),
-          InetAddress.getByName(bind), xdsPort, apiPort, trustDomain, rootNamespace, caCert, caKey, caChain);
+          InetAddress.getByName(bind), xdsPort, apiPort, trustDomain, rootNamespace, caCert, caKey, caChain,
+          advertise.isPresent() ? Optional.of(InetAddress.getByName(advertise.get())) : Optional.empty(), flowBuffer);
     } catch (UnknownHostException | IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       return 2;

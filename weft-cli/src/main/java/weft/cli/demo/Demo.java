@@ -11,7 +11,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +22,6 @@ import weft.cli.demo.apps.Tweeter;
 import weft.controlplane.ControlPlane;
 import weft.controlplane.ControlPlaneOptions;
 import weft.controlplane.SnapshotTranslator;
-import weft.controlplane.ca.CertificateAuthority;
-import weft.controlplane.translate.TranslateOptions;
-import weft.controlplane.translate.Translator;
 
 /**
  * The running demo: control plane (config dir under the data dir), jobs-api, and one in-process
@@ -108,15 +104,12 @@ public final class Demo implements AutoCloseable {
     Path configDir = configDir();
     resources.writeAll(configDir, options.stage() == 0 ? 1 : options.stage());
     Path cpData = dataDir.resolve("controlplane");
-    // The control plane opens the same persisted root; the translator needs its bundle for ROOTCA.
-    String bundle = CertificateAuthority.open(cpData, Optional.empty(), Optional.empty(), Optional.empty(),
-        Clock.systemUTC()).trustBundlePem();
     ControlPlaneOptions cpOptions = ControlPlaneOptions.defaults(Optional.of(configDir), cpData)
         .withPorts(options.xdsPort(), options.apiPort());
-    TranslateOptions translate = new TranslateOptions(TRUST_DOMAIN, cpOptions.rootNamespace(), "cluster.local", bundle);
     try {
-      translator = rs -> Translator.translateAll(rs, translate);
-      cp = ControlPlane.start(cpOptions, Optional.of(translator));
+      cp = ControlPlane.start(cpOptions);
+      // what the proxies are served is this function of the store: ProxySync compares against it
+      translator = cp.translator();
     } catch (weft.controlplane.PortInUseException e) {
       throw new DemoException("the control plane's " + e.server() + " port " + e.port() + " on 127.0.0.1 is in use"
           + " (another control plane?); stop what holds it or pass --" + e.server() + "-port", e);
@@ -185,6 +178,11 @@ public final class Demo implements AutoCloseable {
 
   public int apiPort() {
     return cp.apiPort();
+  }
+
+  /** The flow records the sidecars reported to the control plane. */
+  weft.controlplane.flows.FlowStore flows() {
+    return cp.flows();
   }
 
   static String spiffeId(String workload) {

@@ -25,7 +25,8 @@ final class Explore {
     out.accept("  request as recruiter curl -s -H 'Host: jobs-api' http://" + recruiter + "/applicants/1");
     out.accept("  change the verdict  edit " + config + "/" + DemoResources.POLICY
         + " (e.g. add {method: POST, path: \"/jobs\"} to tweet's rules), save, and send the request again");
-    out.accept("  flow records        not in this build (weft flows is a separate piece of issue 5)");
+    out.accept("  flows, live         ./weft flows --follow" + server);
+    out.accept("  what policy denied  ./weft flows --verdict denied" + server);
     out.accept("Ctrl-C stops everything.");
   }
 }

@@ -2,15 +2,19 @@ package weft.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -18,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import weft.cli.demo.Demo.DemoException;
+import weft.controlplane.flows.FlowFilter;
+import weft.controlplane.flows.FlowRecord;
 
 /**
  * The whole demo on real sockets: control plane, jobs-api, three in-process proxies with mTLS, and
@@ -68,6 +74,7 @@ class DemoEndToEndTest {
           .containsEntry("plaintext GET /jobs/331", 0);
 
       demo.stage(2);
+      Instant stage2 = Instant.now();
       Map<String, Integer> s2 = statuses(StageWalk.run(demo, printed::add));
       assertThat(s2).as("the exposure: L3/L4 lets tweet write and read personal data")
           .containsEntry("tweet GET /jobs/331", 200)
@@ -75,8 +82,13 @@ class DemoEndToEndTest {
           .containsEntry("tweet GET /applicants/1", 200)
           .containsEntry("recruiter GET /applicants/1", 200)
           .containsEntry("recruiter POST /jobs", 201);
+      // jobs-api's sidecar reports the write it let through (flows arrive within the loggers' 250 ms flush)
+      FlowRecord exposed = awaitFlow(demo, stage2, "tweet", "POST", "/jobs", FlowRecord.Verdict.FORWARDED);
+      assertThat(exposed.http().status()).isEqualTo(201);
+      assertThat(exposed.policy()).as("the L3/L4 rule that allowed it").startsWith("CiliumNetworkPolicy default/jobs-api");
 
       demo.stage(3);
+      Instant stage3 = Instant.now();
       Map<String, Integer> s3 = statuses(StageWalk.run(demo, printed::add));
       assertThat(s3)
           .containsEntry("tweet GET /jobs/331", 200)
@@ -86,6 +98,16 @@ class DemoEndToEndTest {
           .containsEntry("recruiter GET /applicants/1", 200)
           .containsEntry("recruiter POST /jobs", 201);
       assertThat(printed).anySatisfy(l -> assertThat(l).contains("spiffe://cluster.local/ns/default/sa/tweet"));
+      FlowRecord denied = awaitFlow(demo, stage3, "tweet", "POST", "/jobs", FlowRecord.Verdict.DENIED);
+      assertThat(denied.http().status()).isEqualTo(403);
+      assertThat(denied.policy()).as("the L7 policy that denied it").startsWith("CiliumNetworkPolicy default/jobs-api spec.ingress[0]");
+      assertThat(denied.peerIdentity()).isEqualTo(Demo.spiffeId("tweet"));
+      FlowRecord read = awaitFlow(demo, stage3, "tweet", "GET", "/jobs/331", FlowRecord.Verdict.FORWARDED);
+      assertThat(read.peerIdentity()).isEqualTo(Demo.spiffeId("tweet"));
+      assertThat(read.policy()).startsWith("CiliumNetworkPolicy default/jobs-api spec.ingress[0]");
+      FlowRecord post = awaitFlow(demo, stage3, "recruiter", "POST", "/jobs", FlowRecord.Verdict.FORWARDED);
+      assertThat(post.peerIdentity()).isEqualTo(Demo.spiffeId("recruiter"));
+      assertThat(post.policy()).startsWith("CiliumNetworkPolicy default/jobs-api spec.ingress[1]");
 
       assertThatThrownBy(() -> Demo.start(new DemoOptions(dataDir, 0, false, randomNet(), 0, 0, 3600), printed::add))
           .isInstanceOf(DemoException.class).hasMessageContaining("another weft demo is running");
@@ -108,6 +130,17 @@ class DemoEndToEndTest {
           .containsEntry("recruiter GET /applicants/1", 200)
           .containsEntry("recruiter POST /jobs", 201);
     }
+  }
+
+  /** The flow jobs-api's sidecar (ingress) reported for {@code client}'s request since {@code since}. */
+  private static FlowRecord awaitFlow(Demo demo, Instant since, String client, String method, String path,
+      FlowRecord.Verdict verdict) {
+    FlowFilter filter = new FlowFilter(Optional.of("default/" + client), Optional.of("default/jobs-api"), Optional.of(verdict),
+        Optional.of(since.minusMillis(5)));
+    return await().atMost(Duration.ofSeconds(10)).until(() -> demo.flows().query(filter, 1000).stream()
+        .filter(r -> r.direction() == FlowRecord.Direction.INGRESS && r.http() != null
+            && r.http().method().equals(method) && r.http().path().equals(path))
+        .findFirst(), Optional::isPresent).orElseThrow();
   }
 
   private static boolean listening(InetSocketAddress a) {

@@ -44,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final ApiBackend backend;
+  private final FlowsEndpoint flows;
   private final Map<String, Instant> certificateExpiry = new ConcurrentHashMap<>();
   private volatile PolicyIndex policyIndex;
 
@@ -51,6 +52,7 @@ public final class ApiServer implements AutoCloseable {
     this.server = server;
     this.executor = executor;
     this.backend = backend;
+    this.flows = new FlowsEndpoint(backend.flows());
   }
 
   /**
@@ -95,6 +97,10 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
+    if (ex.getRequestMethod().equals("GET") && ex.getRequestURI().getPath().equals("/api/v1/flows")) {
+      serveFlows(ex);
+      return;
+    }
     try (ex) {
       String method = ex.getRequestMethod();
       String path = ex.getRequestURI().getPath();
@@ -110,6 +116,23 @@ public final class ApiServer implements AutoCloseable {
       } catch (RuntimeException e) {
         log.error("{} {} failed", method, path, e);
         sendError(ex, 500, "internal error: " + e, List.of());
+      }
+    }
+  }
+
+  /** Flows answer JSON lines, and a follower keeps its exchange open on a thread of its own. */
+  private void serveFlows(HttpExchange ex) throws IOException {
+    boolean handedOff = false;
+    try {
+      handedOff = flows.serve(ex);
+    } catch (ApiException e) {
+      sendError(ex, e.status, e.getMessage(), e.details);
+    } catch (RuntimeException e) {
+      log.error("GET /api/v1/flows failed", e);
+      sendError(ex, 500, "internal error: " + e, List.of());
+    } finally {
+      if (!handedOff) {
+        ex.close();
       }
     }
   }
@@ -138,6 +161,9 @@ public final class ApiServer implements AutoCloseable {
       case "policies" -> requireGet(post, path, () -> {
         PolicyIndex index = index(state);
         return state.resources().all().stream().filter(Views::isPolicy).map(r -> Views.policy(r, state, index)).toList();
+      });
+      case "flows" -> requireGet(post, path, () -> {
+        throw new IllegalStateException("GET /api/v1/flows is served by FlowsEndpoint");
       });
       case "proxies" -> requireGet(post, path, () -> backend.proxies().all().stream().map(Views::proxy).toList());
       case "apply" -> requirePost(post, path, () -> outcome(backend.apiSource().apply(text(ex))));
@@ -199,6 +225,18 @@ public final class ApiServer implements AutoCloseable {
     pm.put("inSync", proxies.stream().filter(p -> p.connected() && p.inSync()).count());
     pm.put("rejecting", proxies.stream().filter(p -> p.lastNack().isPresent() && !p.inSync()).count());
     m.put("proxies", pm);
+    var fs = backend.flows().stats();
+    Map<String, Object> flowStats = new LinkedHashMap<>();
+    flowStats.put("logStreams", backend.collector().streams());
+    flowStats.put("entries", backend.collector().entries());
+    flowStats.put("records", fs.received());
+    flowStats.put("ignored", fs.ignored());
+    flowStats.put("buffered", fs.buffered());
+    flowStats.put("capacity", fs.capacity());
+    flowStats.put("evicted", fs.evicted());
+    flowStats.put("followers", fs.followers());
+    flowStats.put("droppedByFollowers", fs.dropped());
+    m.put("flows", flowStats);
     return m;
   }
 
@@ -324,6 +362,7 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    flows.close();
     server.stop(0);
     executor.shutdownNow();
   }

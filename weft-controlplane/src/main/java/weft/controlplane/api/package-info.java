@@ -11,6 +11,8 @@
  *       proxies</td></tr>
  *   <tr><td>{@code PolicyIndex}</td><td>which policies select which workloads, from the compiled
  *       policy engine, cached per store revision</td></tr>
+ *   <tr><td>{@code FlowsEndpoint}, {@code FlowQuery}</td><td>{@code GET /api/v1/flows}: JSON lines,
+ *       followers on virtual threads of their own; the query and its 400s</td></tr>
  * </table>
  */
 package weft.controlplane.api;

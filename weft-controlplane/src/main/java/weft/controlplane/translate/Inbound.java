@@ -48,7 +48,7 @@ final class Inbound {
     return "inbound|" + port + "||";
   }
 
-  static Listener listener(Workload w, WorkloadPort port, MtlsPolicy.Mode mode, InboundRbac rbac) {
+  static Listener listener(Workload w, WorkloadPort port, MtlsPolicy.Mode mode, InboundRbac rbac, FlowLogs logs) {
     String address = w.addresses().get(0).getHostAddress();
     boolean http = Protocols.isHttp(port.appProtocol(), port.name());
     List<Filter> filters = new ArrayList<>();
@@ -59,6 +59,7 @@ final class Inbound {
     if (http) {
       HttpConnectionManager.Builder hcm = HttpConnectionManager.newBuilder()
           .setStatPrefix(stat)
+          .addAllAccessLog(logs.http(FlowLogs.INBOUND))
           .setRouteConfig(RouteConfiguration.newBuilder()
               .setName(clusterName(port.port()))
               .addVirtualHosts(VirtualHost.newBuilder()
@@ -76,11 +77,14 @@ final class Inbound {
       hcm.addHttpFilters(HttpFilter.newBuilder().setName(ROUTER).setTypedConfig(Any.pack(Router.getDefaultInstance())));
       filters.add(Envoy.filter(HCM, hcm.build()));
     } else {
-      filters.add(Envoy.filter(TCP_PROXY, TcpProxy.newBuilder().setStatPrefix(stat).setCluster(clusterName(port.port())).build()));
+      filters.add(Envoy.filter(TCP_PROXY, TcpProxy.newBuilder().setStatPrefix(stat).setCluster(clusterName(port.port()))
+          .addAllAccessLog(logs.tcp(FlowLogs.INBOUND)).build()));
     }
     Listener.Builder l = Listener.newBuilder()
         .setName("inbound_" + address + "_" + port.port())
-        .setAddress(Envoy.address(address, port.port()));
+        .setAddress(Envoy.address(address, port.port()))
+        // every connection the listener closes, for the ones network RBAC denied (see FlowLogs)
+        .addAllAccessLog(logs.tcp(FlowLogs.INBOUND_LISTENER));
     switch (mode) {
       case STRICT -> l.addFilterChains(FilterChain.newBuilder().setName("mtls").addAllFilters(filters)
           .setTransportSocket(Envoy.tls(downstreamTls())));

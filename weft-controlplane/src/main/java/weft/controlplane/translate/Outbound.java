@@ -35,11 +35,12 @@ final class Outbound {
 
   private Outbound() {}
 
-  static Listener listener(Workload w, List<HTTPFault> faults) {
+  static Listener listener(Workload w, List<HTTPFault> faults, FlowLogs logs) {
     String address = w.addresses().get(0).getHostAddress();
     int port = w.proxy().outboundPort();
     HttpConnectionManager.Builder hcm = HttpConnectionManager.newBuilder()
         .setStatPrefix("outbound")
+        .addAllAccessLog(logs.http(FlowLogs.OUTBOUND))
         .setRds(Rds.newBuilder().setConfigSource(Envoy.ads()).setRouteConfigName(ROUTE_NAME));
     for (HTTPFault f : faults) {
       hcm.addHttpFilters(HttpFilter.newBuilder().setName(FAULT).setTypedConfig(Any.pack(f)));

@@ -65,6 +65,7 @@ public final class Translator {
             .setTrustedCa(DataSource.newBuilder().setInlineString(options.caBundlePem())))
         .build();
     Map<String, ProxySnapshot> snapshots = new TreeMap<>();
+    FlowLogs logs = FlowLogs.of(options.flowCollector());
     for (Workload w : resources.workloads()) {
       String node = w.metadata().namespace() + "/" + w.metadata().name();
       if (w.addresses().isEmpty()) {
@@ -81,12 +82,13 @@ public final class Translator {
           problems.add("Workload " + node + ": port " + p.port() + ": protocol " + p.protocol() + " is not proxied by weft (TCP only)");
           continue;
         }
-        listeners.add(Inbound.listener(w, p, mode(istio, p.port()), rbac));
+        listeners.add(Inbound.listener(w, p, mode(istio, p.port()), rbac, logs));
         clusters.add(Inbound.cluster(w, p));
       }
       Traffic.OutboundPart out = traffic.outbound(w);
-      listeners.add(Outbound.listener(w, out.faults()));
+      listeners.add(Outbound.listener(w, out.faults(), logs));
       clusters.addAll(out.clusters());
+      logs.cluster().ifPresent(clusters::add);
       List<RouteConfiguration> routes = List.of(out.routes());
       List<ClusterLoadAssignment> endpoints = out.endpoints();
       snapshots.put(node, ProxySnapshot.of(listeners, routes, clusters, endpoints, List.of(root)));

@@ -59,7 +59,8 @@ public final class XdsServer implements AutoCloseable {
   private boolean publishedOnce;
   private long version;
 
-  private XdsServer(InetSocketAddress address, ProxyStatusRegistry statuses, long initialVersion) {
+  private XdsServer(InetSocketAddress address, ProxyStatusRegistry statuses, long initialVersion,
+      List<BindableService> extra) {
     this.statuses = statuses;
     this.version = initialVersion;
     StatusCallbacks callbacks = new StatusCallbacks(statuses, this::nodeSeen, this::nodeClosed);
@@ -82,6 +83,8 @@ public final class XdsServer implements AutoCloseable {
       // the last interceptor given runs first: defaults fill the type URL nackHold keys on
       builder.addService(ServerInterceptors.intercept(service, nackHold, defaults));
     }
+    // other services proxies reach on the same address (the access log service, for flows)
+    extra.forEach(builder::addService);
     // proxies hold their stream for hours; let their keepalives through
     builder.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
     this.server = builder.build();
@@ -90,16 +93,30 @@ public final class XdsServer implements AutoCloseable {
   /** Starts serving on {@code address} (port 0 picks a free port: see {@link #port()}). */
   public static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses)
       throws IOException {
+    return start(address, statuses, List.of());
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, ProxyStatusRegistry)}, also serving {@code extra} gRPC
+   * services on the same port (e.g. the access log service proxies stream flows to).
+   */
+  public static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses,
+      List<BindableService> extra) throws IOException {
     // Versions must also grow across restarts: a proxy reconnecting with version_info "7" to a
     // restarted server whose counter is back at 7 (for other content) would be told nothing.
     // Start from the wall clock in microseconds: a counter bumped per publish does not catch up.
-    return start(address, statuses, System.currentTimeMillis() * 1000);
+    return start(address, statuses, System.currentTimeMillis() * 1000, extra);
   }
 
   /** As {@link #start(InetSocketAddress, ProxyStatusRegistry)}, counting from a given version. */
   static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses,
       long initialVersion) throws IOException {
-    XdsServer s = new XdsServer(address, statuses, initialVersion);
+    return start(address, statuses, initialVersion, List.of());
+  }
+
+  private static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses,
+      long initialVersion, List<BindableService> extra) throws IOException {
+    XdsServer s = new XdsServer(address, statuses, initialVersion, extra);
     s.server.start();
     log.info("xds server listening on {}", s.server.getListenSockets());
     return s;

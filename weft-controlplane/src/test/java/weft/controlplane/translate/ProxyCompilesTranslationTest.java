@@ -137,7 +137,9 @@ class ProxyCompilesTranslationTest {
           - route: [{destination: {host: jobs}}]
             retries: {attempts: 2}
         """;
-    TranslateOptions options = new TranslateOptions("cluster.local", "istio-system", "cluster.local", certPem);
+    // with flows on: every sidecar's gRPC access loggers and the collector's cluster compile too
+    TranslateOptions options = new TranslateOptions("cluster.local", "istio-system", "cluster.local", certPem)
+        .withFlowCollector(new java.net.InetSocketAddress("127.0.0.1", 15010));
     Translator.Translation t = Translator.translateAll(Mesh.resources(Mesh.BASE, pa, authz, dr, vs), options);
     assertThat(t.problems()).isEmpty();
     assertThat(t.snapshots()).hasSize(3);

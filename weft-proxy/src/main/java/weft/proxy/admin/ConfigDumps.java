@@ -181,6 +181,10 @@ public final class ConfigDumps {
             FileAccessLog.getDescriptor(),
             StdoutAccessLog.getDescriptor(),
             StderrAccessLog.getDescriptor(),
+            io.envoyproxy.envoy.extensions.access_loggers.grpc.v3.HttpGrpcAccessLogConfig
+                .getDescriptor(),
+            io.envoyproxy.envoy.extensions.access_loggers.grpc.v3.TcpGrpcAccessLogConfig
+                .getDescriptor(),
             io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate
                 .getDescriptor(),
             io.envoyproxy.envoy.type.matcher.v3.HttpRequestHeaderMatchInput.getDescriptor());

@@ -105,10 +105,12 @@ final class ActiveStream implements FilterCallbacks {
     }
     if (noBody) {
       requestEnded = true;
+      info.lastRxNanos = System.nanoTime();
       cancel(requestTimer);
     }
     if (body != null) {
       requestEnded = true;
+      info.lastRxNanos = System.nanoTime();
       cancel(requestTimer);
       held = new ArrayDeque<>(1);
       held.add(body);
@@ -186,6 +188,7 @@ final class ActiveStream implements FilterCallbacks {
     info.bytesReceived += c.content().readableBytes();
     if (c instanceof LastHttpContent) {
       requestEnded = true;
+      info.lastRxNanos = System.nanoTime();
       cancel(requestTimer);
     }
     if (done || filters.length == 0) {

@@ -5,13 +5,18 @@ import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import javax.net.ssl.SSLSession;
 
-/** The downstream connection a stream arrived on: addresses and TLS state. Immutable. */
+/**
+ * The downstream connection a stream arrived on: addresses and TLS state. Immutable. {@code
+ * verifiedPeer} is read from the certificate once per connection (RBAC and access logs ask per
+ * request; parsing and hashing the certificate each time would cost microseconds per request).
+ */
 public record DownstreamConnection(
     InetSocketAddress remoteAddress,
     InetSocketAddress localAddress,
     SSLSession tlsSession,
     String requestedServerName,
-    boolean peerVerified) {
+    boolean peerVerified,
+    weft.proxy.tls.PeerIdentity verifiedPeer) {
 
   /** Reads the connection facts from {@code ch} (the parent channel for HTTP/2 streams). */
   public static DownstreamConnection of(Channel ch) {
@@ -25,15 +30,13 @@ public record DownstreamConnection(
         }
       }
     }
-    Boolean verified = ch.attr(weft.proxy.listener.ListenerServer.PEER_VERIFIED).get();
+    boolean verified = Boolean.TRUE.equals(
+        ch.attr(weft.proxy.listener.ListenerServer.PEER_VERIFIED).get());
+    // the client certificate's identity, only when the handshake verified it; else none
+    weft.proxy.tls.PeerIdentity peer = session == null || !verified
+        ? weft.proxy.tls.PeerIdentity.NONE : weft.proxy.tls.PeerIdentity.of(session);
     return new DownstreamConnection((InetSocketAddress) ch.remoteAddress(),
-        (InetSocketAddress) ch.localAddress(), session, sni, verified != null && verified);
-  }
-
-  /** The client certificate's identity, only when the handshake verified it; else none. */
-  public weft.proxy.tls.PeerIdentity verifiedPeer() {
-    return tlsSession == null || !peerVerified ? weft.proxy.tls.PeerIdentity.NONE
-        : weft.proxy.tls.PeerIdentity.of(tlsSession);
+        (InetSocketAddress) ch.localAddress(), session, sni, verified, peer);
   }
 
   public boolean isTls() {

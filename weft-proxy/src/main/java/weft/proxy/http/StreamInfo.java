@@ -23,6 +23,9 @@ public final class StreamInfo implements weft.proxy.observe.AccessLogRecord {
   long bytesReceived;
   long bytesSent;
   long durationNanos = -1;
+  /** When the last request byte arrived (nanoTime), or -1 while the request is incomplete. */
+  long lastRxNanos = -1;
+  private long firstUpstreamRxNanos = -1;
   public InetSocketAddress upstreamHost;
   public String upstreamCluster;
   public String routeName;
@@ -105,7 +108,24 @@ public final class StreamInfo implements weft.proxy.observe.AccessLogRecord {
     return durationNanos;
   }
 
+  /** The router's mark: the first byte of the upstream response arrived (its headers). */
+  public void markFirstUpstreamRxByte() {
+    if (firstUpstreamRxNanos < 0) {
+      firstUpstreamRxNanos = System.nanoTime();
+    }
+  }
+
   // ---- AccessLogRecord
+
+  @Override
+  public long requestDurationMillis() {
+    return lastRxNanos < 0 ? -1 : (lastRxNanos - startNanos) / 1_000_000;
+  }
+
+  @Override
+  public long responseDurationMillis() {
+    return firstUpstreamRxNanos < 0 ? -1 : (firstUpstreamRxNanos - startNanos) / 1_000_000;
+  }
 
   @Override
   public long startEpochMillis() {
@@ -181,5 +201,15 @@ public final class StreamInfo implements weft.proxy.observe.AccessLogRecord {
   @Override
   public String routeName() {
     return routeName;
+  }
+
+  @Override
+  public java.util.List<String> downstreamPeerUriSans() {
+    return connection.verifiedPeer().uriSans();
+  }
+
+  @Override
+  public String downstreamTlsVersion() {
+    return connection.tlsSession() == null ? null : connection.tlsSession().getProtocol();
   }
 }

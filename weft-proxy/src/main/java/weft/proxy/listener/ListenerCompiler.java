@@ -13,6 +13,8 @@ import java.util.function.Supplier;
 import weft.proxy.config.ConfigPath;
 import weft.proxy.config.ConfigProblems;
 import weft.proxy.config.SupportedFields;
+import weft.proxy.observe.AccessLogger;
+import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 
 /** Translates a {@code Listener} into a {@link ListenerConfig}. */
 public final class ListenerCompiler {
@@ -33,13 +35,20 @@ public final class ListenerCompiler {
     /** Chain selection for listeners with several chains or match criteria. */
     ChainSelector selector(List<FilterChain> chains, FilterChain defaultChain, ConfigPath path,
         ConfigProblems problems);
+
+    /** The listener's own {@code access_log}: one record per connection, when it closes. */
+    default AccessLogger listenerAccessLog(List<AccessLog> logs, ConfigPath path,
+        ConfigProblems problems) {
+      problems.unsupportedField(path);
+      return AccessLogger.NONE;
+    }
   }
 
   public static ListenerConfig compile(Listener l, ConfigPath path, ConfigProblems problems,
       Extensions ext, long connectionLimit) {
     SupportedFields.check(l, path, problems, "name", "address", "filter_chains",
         "default_filter_chain", "listener_filters", "stat_prefix", "listener_filters_timeout",
-        "continue_on_listener_filters_timeout");
+        "continue_on_listener_filters_timeout", "access_log");
     // Envoy's default listener_filters_timeout is 15 s; 0 disables it
     long lfTimeout = l.hasListenerFiltersTimeout()
         ? l.getListenerFiltersTimeout().getSeconds() * 1000 + l.getListenerFiltersTimeout().getNanos() / 1_000_000
@@ -76,8 +85,10 @@ public final class ListenerCompiler {
     }
     String stat = l.getStatPrefix().isEmpty()
         ? (address == null ? "unknown" : ListenerConfig.statName(address)) : l.getStatPrefix();
+    AccessLogger accessLog = l.getAccessLogCount() == 0 ? AccessLogger.NONE
+        : ext.listenerAccessLog(l.getAccessLogList(), path.field("access_log"), problems);
     return new ListenerConfig(l.getName(), address, stat, connectionLimit, listenerFilter, chains,
-        selector);
+        selector, accessLog);
   }
 
   private static FilterChainConfig chain(FilterChain c, ConfigPath path, ConfigProblems problems,

@@ -130,12 +130,20 @@ public final class ListenerServer {
     long n = active.incrementAndGet();
     stats.cxActive.inc();
     open.add(ch);
+    // Envoy's listener access log: one record per connection, when it ends (the listener's
+    // connection stream info starts now)
+    weft.proxy.observe.AccessLogger accessLog = cfg.accessLog();
+    ConnectionStreamInfo info = accessLog == weft.proxy.observe.AccessLogger.NONE
+        ? null : ConnectionStreamInfo.of(ch);
     ch.closeFuture().addListener(f -> {
       open.remove(ch);
       active.decrementAndGet();
       global.release();
       stats.cxActive.dec();
       stats.cxDestroy.inc();
+      if (info != null) {
+        accessLog.log(new ConnectionLogRecord(ch, info, info.elapsedMillis()));
+      }
     });
     if (cfg.connectionLimit() >= 0 && n > cfg.connectionLimit()) {
       stats.cxOverflow.inc();
@@ -177,6 +185,8 @@ public final class ListenerServer {
       int idx = cfg.selector().select(ctx.channel());
       if (idx < 0 || idx >= cfg.chains().size()) {
         stats.noFilterChainMatch.inc();
+        // Envoy flags a connection no filter chain matched NR (no route)
+        ConnectionStreamInfo.of(ctx.channel()).addResponseFlag("NR");
         io.netty.util.ReferenceCountUtil.release(msg);
         ctx.close();
         return;

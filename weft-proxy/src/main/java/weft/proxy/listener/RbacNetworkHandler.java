@@ -27,6 +27,12 @@ public final class RbacNetworkHandler extends ChannelInboundHandlerAdapter {
     var check = cfg.check(new View(ctx));
     if (!check.allowed()) {
       ReferenceCountUtil.release(msg);
+      // Envoy's network RBAC filter: the denial's reason, for access logs and flows; no response
+      // flag (Envoy has none for RBAC)
+      String policy = check.enforced().policy();
+      ConnectionStreamInfo.of(ctx.channel()).setConnectionTerminationDetails(
+          "rbac_access_denied_matched_policy["
+              + (policy == null || policy.isEmpty() ? "none" : policy) + "]");
       ctx.close();
       return;
     }

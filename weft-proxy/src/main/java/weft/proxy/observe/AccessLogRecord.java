@@ -115,4 +115,18 @@ public interface AccessLogRecord {
   default String routeName() {
     return null;
   }
+
+  /**
+   * Every URI SAN of the verified downstream client certificate (gRPC access logs'
+   * {@code tls_properties.peer_certificate_properties.subject_alt_name}); empty without one.
+   */
+  default java.util.List<String> downstreamPeerUriSans() {
+    String san = downstreamPeerUriSan();
+    return san == null ? java.util.List.of() : java.util.List.of(san);
+  }
+
+  /** The negotiated TLS version as the JDK names it ({@code TLSv1.3}), or null for plaintext. */
+  default String downstreamTlsVersion() {
+    return null;
+  }
 }

@@ -21,7 +21,8 @@ import weft.proxy.config.SupportedFields;
 /**
  * Compiles Envoy {@code access_log} lists (HCM, tcp_proxy, listener) into an {@link AccessLogger}.
  * Loggers: {@code envoy.access_loggers.file} ({@code FileAccessLog}: path, log_format) and {@code
- * envoy.access_loggers.stdout} / {@code stderr}; formats: text ({@code text_format}, {@code
+ * envoy.access_loggers.stdout} / {@code stderr}, and the gRPC loggers {@code
+ * envoy.access_loggers.http_grpc} / {@code tcp_grpc} ({@link GrpcAccessLogs}); formats: text ({@code text_format}, {@code
  * text_format_source}) and {@code json_format}, Envoy's default when unset. Filters: see {@link
  * AccessLogFilters}.
  */
@@ -32,14 +33,28 @@ public final class AccessLogs {
     String format(AccessLogRecord r);
   }
 
-  private record Sink(
-      AccessLogFilters.Filter filter, Line line, AccessLogWriter.Destination destination) {}
+  private record Sink(AccessLogFilters.Filter filter, AccessLogger out) {
+    static Sink lines(
+        AccessLogFilters.Filter filter, Line line, AccessLogWriter.Destination d, AccessLogWriter w) {
+      return new Sink(filter, r -> w.offer(d, line.format(r)));
+    }
+  }
 
+  /** File and stream loggers only: a gRPC logger is a problem here (no runtime to send from). */
   public static AccessLogger compile(
       List<AccessLog> logs, ConfigPath path, ConfigProblems problems, AccessLogWriter writer) {
+    return compile(logs, path, problems, writer, null);
+  }
+
+  /**
+   * @param grpc the runtime's gRPC access log context, for {@code envoy.access_loggers.http_grpc}
+   *     and {@code tcp_grpc} (see {@link GrpcAccessLogs}); null refuses them
+   */
+  public static AccessLogger compile(List<AccessLog> logs, ConfigPath path,
+      ConfigProblems problems, AccessLogWriter writer, GrpcAccessLogs.Context grpc) {
     List<Sink> sinks = new ArrayList<>();
     for (int i = 0; i < logs.size(); i++) {
-      Sink s = sink(logs.get(i), path.index(i), problems, writer);
+      Sink s = sink(logs.get(i), path.index(i), problems, writer, grpc);
       if (s != null) {
         sinks.add(s);
       }
@@ -51,14 +66,14 @@ public final class AccessLogs {
     return record -> {
       for (Sink s : all) {
         if (s.filter() == null || s.filter().test(record)) {
-          writer.offer(s.destination(), s.line().format(record));
+          s.out().log(record);
         }
       }
     };
   }
 
-  private static Sink sink(
-      AccessLog log, ConfigPath path, ConfigProblems problems, AccessLogWriter writer) {
+  private static Sink sink(AccessLog log, ConfigPath path, ConfigProblems problems,
+      AccessLogWriter writer, GrpcAccessLogs.Context grpc) {
     SupportedFields.check(log, path, problems, "name", "typed_config", "filter");
     AccessLogFilters.Filter filter =
         log.hasFilter()
@@ -81,7 +96,7 @@ public final class AccessLogs {
           return null;
         }
         try {
-          return new Sink(filter, line, writer.file(f.getPath()));
+          return Sink.lines(filter, line, writer.file(f.getPath()), writer);
         } catch (IOException e) {
           problems.add(tp.field("path"), "cannot open " + f.getPath() + ": " + e.getMessage());
           return null;
@@ -92,14 +107,22 @@ public final class AccessLogs {
         SupportedFields.check(s, tp, problems, "log_format");
         Line line =
             line(s.hasLogFormat() ? s.getLogFormat() : null, tp.field("log_format"), problems);
-        return new Sink(filter, line, writer.stdout());
+        return Sink.lines(filter, line, writer.stdout(), writer);
       }
       if (any.is(StderrAccessLog.class)) {
         StderrAccessLog s = any.unpack(StderrAccessLog.class);
         SupportedFields.check(s, tp, problems, "log_format");
         Line line =
             line(s.hasLogFormat() ? s.getLogFormat() : null, tp.field("log_format"), problems);
-        return new Sink(filter, line, writer.stderr());
+        return Sink.lines(filter, line, writer.stderr(), writer);
+      }
+      if (GrpcAccessLogs.handles(any)) {
+        if (grpc == null) {
+          problems.add(tp, "gRPC access loggers are not available here");
+          return null;
+        }
+        AccessLogger out = GrpcAccessLogs.compile(any, tp, problems, grpc);
+        return out == null ? null : new Sink(filter, out);
       }
     } catch (InvalidProtocolBufferException e) {
       problems.add(tp, "cannot decode " + any.getTypeUrl() + ": " + e.getMessage());

@@ -10,6 +10,9 @@
  *   <li>{@code AccessLogs} compiles {@code access_log} lists into an {@code AccessLogger}; {@code
  *       AccessLogFormat} / {@code JsonLogFormat} are the compiled formats over an {@code
  *       AccessLogRecord}; {@code AccessLogWriter} writes lines off the event loops.
+ *   <li>{@code GrpcAccessLogs} compiles Envoy's gRPC loggers ({@code http_grpc}, {@code tcp_grpc});
+ *       {@code AccessLogEntries} fills their protos; {@code GrpcAccessLogSink} (one per proxy
+ *       runtime) streams them to an {@code AccessLogService} from one sender thread.
  * </ul>
  */
 package weft.proxy.observe;

@@ -108,6 +108,8 @@ final class UpstreamAttempt implements UpstreamListener {
     res.headers().set("x-envoy-upstream-service-time", Long.toString(ms));
     r.cb.info().upstreamServiceTimeMillis = ms;
     r.entry.responseHeaderMutations().apply(res.headers(), r.view);
+    r.cb.info().setResponseCodeDetails("via_upstream"); // Envoy's details for a proxied response
+    r.cb.info().markFirstUpstreamRxByte();
     if (status == 101 && !(res instanceof LastHttpContent)) {
       r.cb.encodeHeaders(res);
       r.tunnel = r.cb.upgrade(r::tunnelFromDownstream, () -> {

@@ -33,10 +33,21 @@ import weft.proxy.upstream.UpstreamPools;
 public final class BootstrapCompiler {
   private BootstrapCompiler() {}
 
-  /** What compiling needs from the running process. */
+  /**
+   * What compiling needs from the running process. {@code grpcAccessLogs} is the generation the
+   * gRPC access loggers of this compile join; null validates them without sending anything (for
+   * callers that only check a config).
+   */
   public record Context(io.netty.channel.EventLoopGroup workers, StatsStore stats,
       UpstreamPools pools, DrainSignal drain, Path baseDir,
-      weft.proxy.observe.AccessLogWriter accessLogWriter) {}
+      weft.proxy.observe.AccessLogWriter accessLogWriter,
+      weft.proxy.observe.GrpcAccessLogSink.Generation grpcAccessLogs) {
+    /** A context whose gRPC access loggers are validated only. */
+    public Context(io.netty.channel.EventLoopGroup workers, StatsStore stats, UpstreamPools pools,
+        DrainSignal drain, Path baseDir, weft.proxy.observe.AccessLogWriter accessLogWriter) {
+      this(workers, stats, pools, drain, baseDir, accessLogWriter, null);
+    }
+  }
 
   public static ProxyConfig compile(Bootstrap b, Context ctx) throws ConfigException {
     return compile(b, ctx, null);
@@ -67,7 +78,7 @@ public final class BootstrapCompiler {
     Set<String> declared = new HashSet<>();
     b.getStaticResources().getClustersList().forEach(c -> declared.add(c.getName()));
     ProxyExtensions ext = new ProxyExtensions(ctx.stats(), clusters, ctx.pools(), ctx.drain(),
-        ctx.baseDir(), declared, ctx.accessLogWriter());
+        ctx.baseDir(), declared, ctx.accessLogWriter(), ctx.grpcAccessLogs());
     List<ListenerConfig> listeners = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<InetSocketAddress> addresses = new HashSet<>();

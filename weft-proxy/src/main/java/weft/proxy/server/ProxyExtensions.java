@@ -26,6 +26,8 @@ import weft.proxy.listener.TlsInspector;
 import weft.proxy.observe.AccessLogWriter;
 import weft.proxy.observe.AccessLogger;
 import weft.proxy.observe.AccessLogs;
+import weft.proxy.observe.GrpcAccessLogSink;
+import weft.proxy.observe.GrpcAccessLogs;
 import weft.proxy.tcp.TcpProxy;
 import weft.proxy.http.DrainSignal;
 import weft.proxy.http.HcmCompiler;
@@ -60,10 +62,13 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
   private final Path baseDir;
   private final java.util.Set<String> declaredClusters;
   private final AccessLogWriter accessLogWriter;
+  private final GrpcAccessLogs.Context grpcLogs;
 
   ProxyExtensions(StatsStore stats, ClusterManager clusters, UpstreamPools pools, DrainSignal drain,
-      Path baseDir, java.util.Set<String> declaredClusters, AccessLogWriter accessLogWriter) {
+      Path baseDir, java.util.Set<String> declaredClusters, AccessLogWriter accessLogWriter,
+      GrpcAccessLogSink.Generation grpcGeneration) {
     this.accessLogWriter = accessLogWriter;
+    this.grpcLogs = new GrpcAccessLogs.Context(grpcGeneration, this::grpcCollector);
     this.declaredClusters = declaredClusters;
     this.stats = stats;
     this.clusters = clusters;
@@ -103,7 +108,7 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
       TcpProxy.SessionObserver observer = null;
       if (p.getAccessLogCount() > 0) {
         AccessLogger logger = AccessLogs.compile(p.getAccessLogList(),
-            path.field("typed_config").field("access_log"), problems, accessLogWriter);
+            path.field("typed_config").field("access_log"), problems, accessLogWriter, grpcLogs);
         observer = session -> logger.log(new TcpAccessLogRecord(session));
       }
       TcpProxy tcp = TcpProxy.compile(p, path.field("typed_config"), problems, clusters::get, stats,
@@ -250,7 +255,39 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
   @Override
   public HcmConfig.StreamObserver accessLog(HttpConnectionManager hcm, ConfigPath path,
       ConfigProblems problems) {
-    AccessLogger logger = AccessLogs.compile(hcm.getAccessLogList(), path, problems, accessLogWriter);
+    AccessLogger logger = AccessLogs.compile(hcm.getAccessLogList(), path, problems, accessLogWriter,
+        grpcLogs);
     return logger == AccessLogger.NONE ? null : logger::log;
+  }
+
+  @Override
+  public AccessLogger listenerAccessLog(List<io.envoyproxy.envoy.config.accesslog.v3.AccessLog> logs,
+      ConfigPath path, ConfigProblems problems) {
+    return AccessLogs.compile(logs, path, problems, accessLogWriter, grpcLogs);
+  }
+
+  /**
+   * An {@code envoy_grpc} collector: a declared plaintext cluster of this config, whose hosts are
+   * picked by its load balancer at each (re)connect.
+   */
+  private Supplier<java.net.InetSocketAddress> grpcCollector(String name, ConfigPath path,
+      ConfigProblems problems) {
+    if (!declaredClusters.contains(name)) {
+      problems.add(path, "unknown cluster '" + name + "'");
+      return null;
+    }
+    weft.proxy.cluster.UpstreamCluster c = clusters.get(name);
+    if (c == null) {
+      return null; // declared but invalid: the cluster has its own problem
+    }
+    if (c.transport() != null) {
+      problems.unsupported(path, "cluster '" + name + "' with a TLS transport socket for a gRPC "
+          + "access log");
+      return null;
+    }
+    return () -> {
+      weft.proxy.cluster.Host h = c.choose(weft.proxy.cluster.LbContext.NONE);
+      return h == null ? null : h.address();
+    };
   }
 }

@@ -39,13 +39,14 @@ public final class ProxyServer implements AutoCloseable {
   private final UpstreamPools pools;
   private final DrainSignal drain = new DrainSignal();
   private final weft.proxy.observe.AccessLogWriter accessLogs;
+  private final weft.proxy.observe.GrpcAccessLogSink grpcAccessLogs;
   private final List<ListenerServer> listeners = new ArrayList<>();
   private final List<InetSocketAddress> bound = new ArrayList<>();
   private ProxyConfig config;
   private AdminServer admin;
   private volatile boolean closed;
 
-  private ProxyServer(int concurrency, StatsStore stats) {
+  private ProxyServer(int concurrency, StatsStore stats, Node node) {
     this.transport = Transport.best();
     this.boss = transport.newGroup(1);
     this.workers = transport.newGroup(concurrency);
@@ -53,6 +54,7 @@ public final class ProxyServer implements AutoCloseable {
     this.stats = stats;
     this.pools = new UpstreamPools(transport);
     this.accessLogs = new weft.proxy.observe.AccessLogWriter(stats, 16_384);
+    this.grpcAccessLogs = new weft.proxy.observe.GrpcAccessLogSink(stats, node, 16_384);
   }
 
   /** Loads, compiles and starts {@code configFile}; relative paths resolve against its dir. */
@@ -65,10 +67,11 @@ public final class ProxyServer implements AutoCloseable {
 
   public static ProxyServer start(Bootstrap b, Path baseDir, int concurrency, StatsStore stats)
       throws ConfigException, InterruptedException {
-    ProxyServer s = new ProxyServer(Math.max(1, concurrency), stats);
+    ProxyServer s = new ProxyServer(Math.max(1, concurrency), stats, b.getNode());
     try {
       s.config = BootstrapCompiler.compile(b, new BootstrapCompiler.Context(
-          s.workers, stats, s.pools, s.drain, baseDir, s.accessLogs));
+          s.workers, stats, s.pools, s.drain, baseDir, s.accessLogs,
+          s.grpcAccessLogs.newGeneration()));
       s.bindAll();
       return s;
     } catch (ConfigException | InterruptedException | RuntimeException e) {
@@ -193,6 +196,8 @@ public final class ProxyServer implements AutoCloseable {
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workers.terminationFuture().awaitUninterruptibly(5000);
+    // after the workers: no event loop logs any more
+    grpcAccessLogs.close();
     try {
       accessLogs.close();
     } catch (InterruptedException e) {

@@ -101,4 +101,34 @@ record TcpAccessLogRecord(TcpSession s) implements AccessLogRecord {
   public InetSocketAddress downstreamLocalAddress() {
     return s.downstreamLocal() instanceof InetSocketAddress a ? a : null;
   }
+
+  private weft.proxy.listener.ConnectionStreamInfo info() {
+    return weft.proxy.listener.ConnectionStreamInfo.of(s.downstream());
+  }
+
+  @Override
+  public String connectionTerminationDetails() {
+    return info().connectionTerminationDetails();
+  }
+
+  @Override
+  public String requestedServerName() {
+    return info().requestedServerName();
+  }
+
+  @Override
+  public String downstreamPeerUriSan() {
+    java.util.List<String> sans = info().verifiedPeerUriSans();
+    return sans.isEmpty() ? null : sans.get(0);
+  }
+
+  @Override
+  public java.util.List<String> downstreamPeerUriSans() {
+    return info().verifiedPeerUriSans();
+  }
+
+  @Override
+  public String downstreamTlsVersion() {
+    return info().tlsVersion();
+  }
 }

@@ -301,7 +301,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     if (started && config.observer() != null) {
       config.observer().onClose(new TcpSession(startEpochMillis, (System.nanoTime() - startNanos) / 1_000_000,
           bytesReceived, bytesSent, clusterName, upstreamHost, responseFlags,
-          ctx.channel().remoteAddress(), ctx.channel().localAddress()));
+          ctx.channel().remoteAddress(), ctx.channel().localAddress(), ctx.channel()));
     }
     ctx.fireChannelInactive();
   }

@@ -29,6 +29,7 @@ import weft.proxy.http.DrainSignal;
 import weft.proxy.listener.ListenerConfig;
 import weft.proxy.listener.ListenerServer;
 import weft.proxy.observe.AccessLogWriter;
+import weft.proxy.observe.GrpcAccessLogSink;
 import weft.proxy.observe.StatsStore;
 import weft.proxy.server.BootstrapCompiler;
 import weft.proxy.server.ProxyConfig;
@@ -49,7 +50,13 @@ public final class XdsRuntime implements AutoCloseable {
 
   /** The outcome of checking a state of the world. */
   public record Check(List<String> problems, Set<String> warming, SnapshotAssembler.Result assembled,
-      ProxyConfig compiled, DrainSignal drain, XdsResources resources) {}
+      ProxyConfig compiled, DrainSignal drain, XdsResources resources,
+      GrpcAccessLogSink.Generation grpcAccessLogs) {
+    Check(List<String> problems, Set<String> warming, SnapshotAssembler.Result assembled,
+        ProxyConfig compiled, DrainSignal drain, XdsResources resources) {
+      this(problems, warming, assembled, compiled, drain, resources, null);
+    }
+  }
 
   private final Node node;
   private final Duration drainTime;
@@ -63,6 +70,7 @@ public final class XdsRuntime implements AutoCloseable {
   private final List<DrainSignal> generations = new ArrayList<>();
   private XdsResources applied;
   private final AccessLogWriter accessLogs;
+  private final GrpcAccessLogSink grpcAccessLogs;
   private final ListenerServer.GlobalConnectionLimit global = new ListenerServer.GlobalConnectionLimit(-1);
   private final Map<String, ListenerServer> listeners = new LinkedHashMap<>();
   private final Map<String, InetSocketAddress> bound = new HashMap<>();
@@ -92,6 +100,7 @@ public final class XdsRuntime implements AutoCloseable {
     this.adminGroup = transport.newGroup(1);
     this.pools = new UpstreamPools(transport, upstreamSource);
     this.accessLogs = new AccessLogWriter(stats, 16_384);
+    this.grpcAccessLogs = new GrpcAccessLogSink(stats, node, 16_384);
   }
 
   /**
@@ -111,14 +120,15 @@ public final class XdsRuntime implements AutoCloseable {
     try {
       ProxyConfig previous = current;
       DrainSignal drain = new DrainSignal();
+      GrpcAccessLogSink.Generation logs = grpcAccessLogs.newGeneration();
       ProxyConfig pc = BootstrapCompiler.compile(a.bootstrap(), new BootstrapCompiler.Context(
-          workers, stats, pools, drain, Path.of("."), accessLogs),
+          workers, stats, pools, drain, Path.of("."), accessLogs, logs),
           previous == null ? null : previous.clusters());
       if (!a.warming().isEmpty()) {
         pc.clusters().closeUnshared(previous == null ? null : previous.clusters());
         pc = null;
       }
-      return new Check(List.of(), a.warming(), a, pc, drain, res);
+      return new Check(List.of(), a.warming(), a, pc, drain, res, logs);
     } catch (ConfigException e) {
       List<String> names = new ArrayList<>();
       for (ConfigProblem p : e.problems()) {
@@ -197,6 +207,10 @@ public final class XdsRuntime implements AutoCloseable {
     protos = nextProtos;
     ProxyConfig previous = current;
     current = next;
+    if (c.grpcAccessLogs() != null) {
+      // gRPC access loggers the new config dropped flush and end their streams; shared ones live on
+      c.grpcAccessLogs().retain();
+    }
     if (!secretsOnly(applied, c.resources())) {
       // connections accepted under older configs finish their requests, then close (HTTP/1.1
       // connection: close, HTTP/2 GOAWAY) and clients reconnect to the new config. A change of
@@ -309,6 +323,7 @@ public final class XdsRuntime implements AutoCloseable {
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workers.terminationFuture().awaitUninterruptibly(5000);
+    grpcAccessLogs.close();
     try {
       accessLogs.close();
     } catch (InterruptedException e) {
