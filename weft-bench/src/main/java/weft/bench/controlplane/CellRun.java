@@ -2,6 +2,11 @@ package weft.bench.controlplane;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -43,13 +48,15 @@ final class CellRun {
   private final AtomicLong bytes = new AtomicLong();
   private final List<SimulatedProxy> sims = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
+  private EventLoopGroup sidecarLoops;
 
   // what is measured so far, kept when a later step fails
   private long syncNanos = -1;
   private long syncBytes = -1;
-  private long syncCpu = -1;
+  private CpuTime.Reading syncCpu;
   private int clustersPerProxy = -1;
   private long fullTranslate = -1;
+  private long fullTranslateCpu = -1;
   private long heapSync = -1;
   private long heapEnd = -1;
   private final List<ChangeResult> changes = new ArrayList<>();
@@ -76,19 +83,19 @@ final class CellRun {
       ControlPlaneOptions options = ControlPlaneOptions.defaults(Optional.of(config), data).withPorts(0, 0);
       translator = new TimedTranslator(new TranslateOptions(
           options.trustDomain(), options.rootNamespace(), CLUSTER_DOMAIN, ca.trustBundlePem()));
-      long cpu0 = cpuNanos();
+      CpuTime.Reading cpu0 = CpuTime.now();
       long start = System.nanoTime();
       try (ControlPlane cp = ControlPlane.start(options, Optional.of(translator))) {
         connect(cp.xdsPort());
         await(() -> sims.stream().allMatch(s -> synced(cp, s)), "the initial sync of " + sims.size() + " proxies");
         syncNanos = System.nanoTime() - start;
-        syncCpu = cpuNanos() - cpu0;
+        syncCpu = CpuTime.now().minus(cpu0);
         syncBytes = bytes.get();
         clustersPerProxy = cp.xds().servedTo(sims.getFirst().nodeId()).map(s -> s.clusters().size()).orElse(0);
         progress.printf("weft bench controlplane: %d proxies x %d services synced in %.1f s%n",
             mesh.proxies(), mesh.services(), syncNanos / 1e9);
         heapSync = heapAfterGc() - heapBase;
-        fullTranslate = fullTranslation(cp, translator);
+        fullTranslation(cp, translator);
         measureRounds(cp, config, translator);
         heapEnd = heapAfterGc() - heapBase;
       }
@@ -100,13 +107,18 @@ final class CellRun {
       deleteRecursively(work);
     }
     return new CellResult(mesh.proxies(), mesh.services(), failure, syncNanos, syncBytes, syncCpu, clustersPerProxy,
-        fullTranslate, heapSync, heapEnd, changes, translator == null ? List.of() : translator.lastProblems());
+        fullTranslate, fullTranslateCpu, heapSync, heapEnd, changes, translator == null ? List.of() : translator.lastProblems());
   }
 
   private void connect(int port) {
+    // the proxies' own threads (not grpc's shared ones, which the xDS server uses too), so their CPU
+    // time can be told apart from the control plane's
+    sidecarLoops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("bench-sidecars", true),
+        NioIoHandler.newFactory());
     for (int i = 0; i < Math.min(CHANNELS, mesh.proxies()); i++) {
       // callbacks on the transport threads: a simulated proxy only ACKs, it never blocks
       channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor()
+          .eventLoopGroup(sidecarLoops).channelType(NioSocketChannel.class)
           .maxInboundMessageSize(Integer.MAX_VALUE).build());
     }
     List<String> ids = mesh.nodeIds();
@@ -132,14 +144,14 @@ final class CellRun {
     return true;
   }
 
-  private static long fullTranslation(ControlPlane cp, TimedTranslator translator) {
-    long[] took = new long[3];
-    for (int i = 0; i < took.length; i++) {
-      long start = System.nanoTime();
+  /** Three translations of the synced store on this thread, while the control plane is idle. */
+  private void fullTranslation(ControlPlane cp, TimedTranslator translator) {
+    int from = translator.count();
+    for (int i = 0; i < 3; i++) {
       translator.translate(cp.store().state().resources());
-      took[i] = System.nanoTime() - start;
     }
-    return (long) Percentiles.of(took).percentile(50);
+    fullTranslate = (long) Percentiles.of(translator.since(from)).percentile(50);
+    fullTranslateCpu = (long) Percentiles.of(translator.cpuSince(from)).percentile(50);
   }
 
   private void measureRounds(ControlPlane cp, Path config, TimedTranslator translator)
@@ -170,7 +182,7 @@ final class CellRun {
     long version = cp.xds().version();
     int translations = translator.count();
     long bytes0 = bytes.get();
-    long cpu0 = cpuNanos();
+    CpuTime.Reading cpu0 = CpuTime.now();
     long start = System.nanoTime();
     change.apply();
     await(() -> cp.xds().version() != version, what + ": a new xDS version");
@@ -190,8 +202,8 @@ final class CellRun {
         what + ": ACKs from " + targets.size() + " affected proxies");
     long[] perProxy = targets.entrySet().stream().mapToLong(e -> e.getValue().keySet().stream()
         .mapToLong(t -> e.getKey().acked().get(t).nanos() - start).max().orElseThrow()).toArray();
-    log.add(targets.size(), perProxy, published, translator.since(translations), bytes.get() - bytes0,
-        cpuNanos() - cpu0);
+    log.add(targets.size(), perProxy, published, translator.since(translations), translator.cpuSince(translations),
+        bytes.get() - bytes0, CpuTime.now().minus(cpu0));
   }
 
   private static boolean acked(SimulatedProxy s, Map<String, String> versions) {
@@ -233,17 +245,15 @@ final class CellRun {
     for (ManagedChannel c : channels) {
       c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
+    if (sidecarLoops != null) {
+      sidecarLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
   }
 
   static long heapAfterGc() {
     System.gc();
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  static long cpuNanos() {
-    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-        ? os.getProcessCpuTime() : -1;
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
@@ -268,23 +278,26 @@ final class CellRun {
     private final List<Long> allAcked = new ArrayList<>();
     private final List<Long> published = new ArrayList<>();
     private final List<long[]> translate = new ArrayList<>();
+    private final List<long[]> translateCpu = new ArrayList<>();
     private long bytes;
-    private long cpu;
+    private CpuTime.Reading cpu = new CpuTime.Reading(0, 0);
 
-    void add(int n, long[] acks, long publishedNanos, long[] translations, long b, long c) {
+    void add(int n, long[] acks, long publishedNanos, long[] translations, long[] translationsCpu, long b,
+        CpuTime.Reading c) {
       affected.add(n);
       perProxy.add(acks);
       allAcked.add(java.util.Arrays.stream(acks).max().orElse(0));
       published.add(publishedNanos);
       translate.add(translations);
+      translateCpu.add(translationsCpu);
       bytes += b;
-      cpu += c;
+      cpu = new CpuTime.Reading(cpu.process() + c.process(), cpu.proxies() + c.proxies());
     }
 
     ChangeResult result(String kind) {
       return new ChangeResult(kind, affected.stream().mapToInt(Integer::intValue).toArray(), flat(perProxy),
           allAcked.stream().mapToLong(Long::longValue).toArray(), published.stream().mapToLong(Long::longValue).toArray(),
-          flat(translate), bytes, cpu);
+          flat(translate), flat(translateCpu), bytes, cpu);
     }
 
     private static long[] flat(List<long[]> parts) {

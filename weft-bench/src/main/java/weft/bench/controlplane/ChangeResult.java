@@ -10,12 +10,13 @@ package weft.bench.controlplane;
  * @param allAcked per round: nanoseconds from the file write to the last affected proxy's ACK
  * @param published per round: nanoseconds from the file write to the new xDS version being served
  *     (watch, debounce, load, translate, publish)
- * @param translate every translation the control plane ran during the rounds, nanoseconds
+ * @param translate every translation the control plane ran during the rounds, wall nanoseconds
+ * @param translateCpu the same translations' CPU time (the translating thread's)
  * @param bytes serialized xDS responses received by all proxies over all rounds
- * @param cpuNanos process CPU time over all rounds (control plane and simulated proxies together)
+ * @param cpu CPU time over all rounds, of the process and of the simulated proxies' threads
  */
 record ChangeResult(String kind, int[] affected, long[] perProxyAck, long[] allAcked, long[] published,
-    long[] translate, long bytes, long cpuNanos) {
+    long[] translate, long[] translateCpu, long bytes, CpuTime.Reading cpu) {
 
   int rounds() {
     return allAcked.length;

@@ -26,6 +26,10 @@ public final class ControlPlaneBench {
   static List<CellResult> cells(ControlPlaneBenchSettings settings, PrintStream progress)
       throws IOException, InterruptedException {
     List<CellResult> cells = new ArrayList<>();
+    if (settings.warmUp()) {
+      progress.println("weft bench controlplane: warm-up (5 proxies x 20 services, not reported)");
+      new CellRun(new MeshFiles(5, 20), 1, settings.timeout(), progress).run();
+    }
     for (int proxies : settings.proxies()) {
       for (int services : settings.services()) {
         progress.printf("weft bench controlplane: %d proxies x %d services, %d rounds%n", proxies, services,

@@ -12,8 +12,10 @@ import java.util.List;
  * @param rounds changes of each kind per cell
  * @param timeout the longest wait for one step (the initial sync, one change's ACKs) before the
  *     cell is given up and reported as such
+ * @param warmUp whether a small unreported run comes first (class loading, JIT)
  */
-public record ControlPlaneBenchSettings(List<Integer> proxies, List<Integer> services, int rounds, Duration timeout) {
+public record ControlPlaneBenchSettings(List<Integer> proxies, List<Integer> services, int rounds, Duration timeout,
+    boolean warmUp) {
   public ControlPlaneBenchSettings {
     proxies = List.copyOf(proxies);
     services = List.copyOf(services);

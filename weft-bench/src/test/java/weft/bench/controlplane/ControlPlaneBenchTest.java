@@ -18,7 +18,7 @@ class ControlPlaneBenchTest {
   void aTinyMeshSyncsAndEveryAffectedProxyAcksBothChanges() throws Exception {
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     String report = ControlPlaneBench.run(
-        new ControlPlaneBenchSettings(List.of(5), List.of(20), 1, Duration.ofSeconds(30)),
+        new ControlPlaneBenchSettings(List.of(5), List.of(20), 1, Duration.ofSeconds(30), false),
         new PrintStream(progress, true, StandardCharsets.UTF_8));
 
     assertThat(report).doesNotContain("stopped").doesNotContain("problem(s)");

@@ -44,7 +44,7 @@ final class BenchControlPlaneCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     ControlPlaneBenchSettings settings;
     try {
-      settings = new ControlPlaneBenchSettings(proxies, services, rounds, timeout);
+      settings = new ControlPlaneBenchSettings(proxies, services, rounds, timeout, true);
     } catch (IllegalArgumentException e) {
       System.err.println("weft bench controlplane: " + e.getMessage());
       return 2;
