@@ -22,7 +22,7 @@ import weft.bench.controlplane.ControlPlaneBenchSettings;
     footer = {"", "Example:", "  weft bench controlplane --proxies 100,1000 --services 1000 --rounds 5 --out r.md"})
 final class BenchControlPlaneCommand implements Callable<Integer> {
   @Option(names = "--proxies", split = ",", description = "simulated sidecars per run (default: ${DEFAULT-VALUE})",
-      defaultValue = "100,500")
+      defaultValue = "50,200")
   List<Integer> proxies;
 
   @Option(names = "--services", split = ",", description = "services per run (default: ${DEFAULT-VALUE})",
@@ -30,7 +30,7 @@ final class BenchControlPlaneCommand implements Callable<Integer> {
   List<Integer> services;
 
   @Option(names = "--rounds", description = "policy edits and endpoint additions per run (default: ${DEFAULT-VALUE})",
-      defaultValue = "5")
+      defaultValue = "3")
   int rounds;
 
   @Option(names = "--timeout", converter = BenchProxyCommand.DurationConverter.class,
