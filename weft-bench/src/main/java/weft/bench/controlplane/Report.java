@@ -61,8 +61,9 @@ final class Report {
         more endpoint for each service that workload backs. Each change is measured from the file write; a proxy \
         is affected when a type it subscribes to gets a new version, and its figure is the time of its ACK of \
         the last such type (its own timestamp, taken when the ACK is sent).
-        - `write→published` includes the config-dir watcher's 100 ms debounce, the load, one full translation \
-        and the publish; `translate` is that translation alone (weft translates every proxy's snapshot on each \
+        - `write→published` runs until the xDS server's publish returned, and includes the config-dir watcher's \
+        100 ms debounce, the load, one full translation and the publish, which itself hands the new snapshot to \
+        every proxy's stream (so proxies served early ACK before it ends); `translate` is that translation alone (weft translates every proxy's snapshot on each \
         change). `full translation` times the translator three times over the synced store (median). Translation \
         CPU is the translating thread's own CPU time, which other load on the machine does not inflate as it \
         does wall time. `sidecars CPU` is the simulated proxies' event-loop threads (decode, ACK); `CP CPU` is the \
@@ -131,6 +132,10 @@ final class Report {
         - weft has no Sidecar-style scoping yet: every proxy gets every service, so per-proxy snapshots and \
         translation grow with proxies x services, and an added endpoint reaches every proxy (Istio without a \
         Sidecar resource behaves the same way for EDS).
+        - An added endpoint resends every ClusterLoadAssignment a proxy subscribes to (one per service): the \
+        xDS server (java-control-plane) answers a state-of-the-world EDS request with the whole subscribed set, \
+        although the protocol lets an EDS/RDS response carry only the changed resources. Delta xDS, which weft's \
+        server also speaks, sends only those; the simulated sidecars use SotW, as weft's proxy does.
         - The simulated proxies decode clusters and listeners only to follow EDS/RDS names; a real proxy also \
         compiles the config before ACKing, which this does not include.
         """;
