@@ -31,6 +31,20 @@ final class Host {
     }
   }
 
+  /** This process's peak resident set (VmHWM), MiB; NaN where /proc is not there. */
+  static double peakRssMib() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (l.startsWith("VmHWM:")) {
+          return Long.parseLong(l.substring(6).trim().split("\\s+")[0]) / 1024.0;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: no figure
+    }
+    return Double.NaN;
+  }
+
   static String describe() {
     String gcs = ManagementFactory.getGarbageCollectorMXBeans().stream()
         .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", "));

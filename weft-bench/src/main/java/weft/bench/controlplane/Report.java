@@ -27,7 +27,10 @@ final class Report {
             + "work on the machine (a load above the core count) inflates every time below.\n")
         .append("- settings: proxies ").append(s.proxies()).append(", services ").append(s.services())
         .append(", ").append(s.rounds()).append(" round(s) of each change per cell, timeout ")
-        .append(s.timeout().toSeconds()).append(" s per step; took ").append(fmt(seconds)).append(" s\n\n");
+        .append(s.timeout().toSeconds()).append(" s per step; took ").append(fmt(seconds)).append(" s\n")
+        .append("- process peak RSS (VmHWM) at the end: ").append(fmt(Host.peakRssMib()))
+        .append(" MiB, over every cell; a JVM keeps the heap it grew to, so this follows the largest cell's "
+            + "garbage, not its live set (the heap columns)\n\n");
     sb.append(setup());
     sb.append(syncTable(cells));
     for (int kind = 0; kind < 2; kind++) {
