@@ -120,18 +120,19 @@ final class Report {
     return """
         ## Notes
 
-        - **Istio, for scale only (the setups differ).** Istio's published load test is a mesh of 1000 services \
-        and 2000 sidecars with 70,000 mesh-wide requests per second on a Kubernetes cluster; for Istio 1.12.3 \
-        through 1.16.2 it reports istiod using 1 vCPU and 1.5 GB of memory \
-        (https://istio.io/v1.16/docs/ops/deployment/performance-and-scalability, same figures on the 1.12-1.15 \
-        pages; the 1.21+ pages, e.g. https://istio.io/docs/ops/performance-and-scalability, no longer print \
-        istiod figures). That is istiod alone, in its own pod, with real Envoys, Kubernetes watches and traffic; \
-        here the control plane shares one JVM and the cores with the simulated proxies, reads files, and no \
-        traffic flows. Azure's Istio add-on (asm-1-19, one istiod on a 16 vCPU / 64 GB node) found istiod's \
-        capacity with 1,000 services at 20,000 sidecars, using about 15-16 CPUs and 40-43 GB there, and 25,000 \
-        sidecars with 0% churn and one service at 32 GB (https://learn.microsoft.com/en-us/azure/aks/istio-scale). \
-        Neither publishes a push/convergence time: Istio exports it as the `pilot_proxy_convergence_time` \
-        histogram. Compare orders of magnitude, not ratios.
+        - **Istio, for scale only (the setups differ).** Istio's load-test mesh is 1000 services and 2000 \
+        sidecars with 70,000 mesh-wide requests per second on Kubernetes. Its page says that with namespace \
+        isolation (the Sidecar resource) one istiod supports those 1000 services and 2000 sidecars with 1 vCPU and \
+        1.5 GB of memory, and that more istiod instances shorten the time to push config to every proxy \
+        (https://istio.io/latest/docs/ops/deployment/performance-and-scalability/); the 1.12.3-1.16.2 summaries \
+        report istiod at 1 vCPU and 1.5 GB (https://istio.io/v1.16/docs/ops/deployment/performance-and-scalability). \
+        That is istiod alone, in its own pod, with Sidecar scoping, Kubernetes watches, real Envoys and traffic; \
+        here the control plane shares one JVM and the cores with the simulated proxies, reads files, scopes \
+        nothing, and no traffic flows. Azure's Istio add-on (asm-1-19, one istiod on a 16 vCPU / 64 GB node) \
+        found istiod's capacity with 1,000 services at 20,000 sidecars, using about 15-16 CPUs and 40-43 GB \
+        there, and 25,000 sidecars with 0% churn and one service at 32 GB \
+        (https://learn.microsoft.com/en-us/azure/aks/istio-scale). Neither publishes a push/convergence time: \
+        Istio exports it as the `pilot_proxy_convergence_time` histogram. Compare orders of magnitude, not ratios.
         - weft has no Sidecar-style scoping yet: every proxy gets every service, so per-proxy snapshots and \
         translation grow with proxies x services, and an added endpoint reaches every proxy (Istio without a \
         Sidecar resource behaves the same way for EDS).
