@@ -1,0 +1,42 @@
+package weft.bench.controlplane;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@code weft bench controlplane} measures: every (proxies, services) pair, {@code rounds}
+ * policy edits and endpoint additions in each.
+ *
+ * @param proxies the proxy counts of the matrix
+ * @param services the service counts of the matrix
+ * @param rounds changes of each kind per cell
+ * @param timeout the longest wait for one step (the initial sync, one change's ACKs) before the
+ *     cell is given up and reported as such
+ * @param warmUp whether a small unreported run comes first (class loading, JIT)
+ */
+public record ControlPlaneBenchSettings(List<Integer> proxies, List<Integer> services, int rounds, Duration timeout,
+    boolean warmUp) {
+  public ControlPlaneBenchSettings {
+    proxies = List.copyOf(proxies);
+    services = List.copyOf(services);
+    requirePositive("proxies", proxies);
+    requirePositive("services", services);
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds: " + rounds + " (expected: >= 1)");
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+    }
+  }
+
+  private static void requirePositive(String name, List<Integer> values) {
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException(name + ": empty (expected: at least one count)");
+    }
+    for (int v : values) {
+      if (v < 1) {
+        throw new IllegalArgumentException(name + ": " + v + " (expected: >= 1)");
+      }
+    }
+  }
+}
