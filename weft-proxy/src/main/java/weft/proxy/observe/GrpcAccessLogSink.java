@@ -146,11 +146,6 @@ public final class GrpcAccessLogSink implements AutoCloseable {
     return true;
   }
 
-  /** Counts an entry that a validation-only logger could not send. */
-  void drop() {
-    dropped.inc();
-  }
-
   private void run() {
     while (true) {
       boolean closing = closed;

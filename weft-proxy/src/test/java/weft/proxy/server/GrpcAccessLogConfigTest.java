@@ -113,6 +113,30 @@ class GrpcAccessLogConfigTest {
   }
 
   @Test
+  void aConfigOnlyCompileValidatesGrpcLoggersWithoutARuntime() throws Exception {
+    // as a control plane checks its translation: no sink, nothing is sent, problems still found
+    Transport transport = Transport.best();
+    var workers = transport.newGroup(1);
+    StatsStore stats = new StatsStore();
+    try (var logs = new weft.proxy.observe.AccessLogWriter(stats, 16)) {
+      String good = "{log_name: l, grpc_service: {envoy_grpc: {cluster_name: b}}}";
+      ProxyConfig pc = BootstrapCompiler.compile(
+          BootstrapLoader.parse(yaml(good, 9, ""), false, "ok.yaml"),
+          new BootstrapCompiler.Context(workers, stats, new weft.proxy.upstream.UpstreamPools(
+              transport), new weft.proxy.http.DrainSignal(), Path.of("."), logs));
+      pc.clusters().close();
+      String bad = "{log_name: l, grpc_service: {envoy_grpc: {cluster_name: nope}}}";
+      assertThatThrownBy(() -> BootstrapCompiler.compile(
+          BootstrapLoader.parse(yaml(bad, 9, ""), false, "bad.yaml"),
+          new BootstrapCompiler.Context(workers, stats, new weft.proxy.upstream.UpstreamPools(
+              transport), new weft.proxy.http.DrainSignal(), Path.of("."), logs)))
+          .hasMessageContaining("unknown cluster 'nope'");
+    } finally {
+      workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aDeadCollectorNeverHoldsRequestsUpAndCountsDrops() throws Exception {
     int dead;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
