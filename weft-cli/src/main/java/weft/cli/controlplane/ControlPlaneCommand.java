@@ -82,6 +82,10 @@ public final class ControlPlaneCommand implements Callable<Integer> {
       err.println("error: --ca-cert and --ca-key go together");
       return 2;
     }
+    if (flowBuffer < 1) {
+      err.println("error: --flow-buffer " + flowBuffer + " (expected: at least 1)");
+      return 2;
+    }
     ControlPlaneOptions options;
     try {
       options = new ControlPlaneOptions(Optional.of(configDir), dataDir.orElseGet(this::defaultDataDir),

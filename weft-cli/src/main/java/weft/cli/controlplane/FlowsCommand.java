@@ -24,14 +24,14 @@ import picocli.CommandLine.Spec;
     name = "flows",
     description = {"Show flows: every connection and HTTP request the proxies saw, with source and destination"
         + " (workload, identity), verdict (FORWARDED, DENIED, ERROR) and the policy rule that decided."},
-    footer = {"", "Each request shows twice: at the source's sidecar (egress) and at the destination's (ingress),",
-        "where policy is enforced.", "",
+    footer = {"", "Each request shows twice: at the source's sidecar (egress) and at the",
+        "destination's (ingress), where policy is enforced.", "",
         "Examples:",
-        "  weft flows                                  the flows the control plane holds",
-        "  weft flows --follow                         and keep printing new ones",
-        "  weft flows --verdict denied --since 5m      what policy denied in the last 5 minutes",
+        "  weft flows                               the flows the control plane holds",
+        "  weft flows --follow                      and keep printing new ones",
+        "  weft flows --verdict denied --since 5m   what policy denied lately",
         "  weft flows --from default/tweet --to default/jobs-api",
-        "  weft flows -o json | jq .policy             JSON lines, one per flow"})
+        "  weft flows -o json | jq .policy          JSON lines, one per flow"})
 public final class FlowsCommand implements Callable<Integer> {
   enum Format { text, json }
 

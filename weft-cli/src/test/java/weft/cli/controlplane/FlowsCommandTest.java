@@ -144,6 +144,14 @@ class FlowsCommandTest {
   }
 
   @Test
+  void theFlowBufferSizeIsAControlPlaneOption() throws Exception {
+    Path config = Files.createDirectories(tmp.resolve("buffer-config"));
+    Run r = ControlPlaneCommandsTest.weft("controlplane", "--config-dir", config.toString(), "--flow-buffer", "0");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("error: --flow-buffer 0 (expected: at least 1)");
+  }
+
+  @Test
   void saysWhereItLookedWhenTheControlPlaneIsUnreachable() {
     Run r = ControlPlaneCommandsTest.weft("flows", "--server", "http://127.0.0.1:1");
     assertThat(r.status()).isEqualTo(1);
