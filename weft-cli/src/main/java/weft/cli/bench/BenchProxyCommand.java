@@ -5,12 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import weft.bench.proxy.BenchPath;
 import weft.bench.proxy.ProxyBench;
 import weft.bench.proxy.ProxyBenchSettings;
 
@@ -38,11 +40,25 @@ final class BenchProxyCommand implements Callable<Integer> {
   @Option(names = "--out", description = "also write the report to this markdown file")
   Path out;
 
+  @Option(names = "--paths", split = ",", converter = PathConverter.class,
+      description = "paths to measure, in this order whatever the order given: direct, haproxy, nginx, weft, weft-c2, "
+          + "weft-mtls (default: all; haproxy and nginx only when installed)")
+  List<BenchPath> paths = List.of(BenchPath.values());
+
+  @Option(names = "--peers", description = "auto: use nginx (backend and peer), HAProxy, wrk and h2load when installed; "
+      + "none: built-in backend and generators only, even when they are installed (default: ${DEFAULT-VALUE})",
+      defaultValue = "auto")
+  PeerUse peers;
+
+  /** Whether installed peers and external generators are used. */
+  enum PeerUse { auto, none }
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     ProxyBenchSettings settings;
     try {
-      settings = new ProxyBenchSettings(duration, connections, rates, weftCommand());
+      settings = new ProxyBenchSettings(duration, connections, rates, weftCommand(), EnumSet.copyOf(paths),
+          peers == PeerUse.auto);
     } catch (IllegalArgumentException e) {
       System.err.println("weft bench proxy: " + e.getMessage());
       return 2;
@@ -76,6 +92,18 @@ final class BenchProxyCommand implements Callable<Integer> {
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "weft.cli.Main"));
     return cmd;
+  }
+
+  /** {@code direct}, {@code weft-c2}, ... as {@link BenchPath#of} reads them. */
+  static final class PathConverter implements ITypeConverter<BenchPath> {
+    @Override
+    public BenchPath convert(String value) {
+      try {
+        return BenchPath.of(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   /** {@code 20s}, {@code 500ms}, {@code 2m}. */
