@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +21,17 @@ final class GeneratorProcess {
 
   private GeneratorProcess() {}
 
-  /** The output of {@code command}; IOException naming the command when it fails or exits non-zero. */
-  static String run(List<String> command, Duration runTime) throws IOException, InterruptedException {
+  /**
+   * The output of {@code command}, also written to {@code rawOutput} with the command line first;
+   * IOException naming the command when it fails or exits non-zero.
+   */
+  static String run(List<String> command, Duration runTime, Path rawOutput) throws IOException, InterruptedException {
+    String out = run(command, runTime);
+    Files.writeString(rawOutput, "$ " + String.join(" ", command) + "\n" + out);
+    return out;
+  }
+
+  private static String run(List<String> command, Duration runTime) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
     p.getOutputStream().close();
     // read on another thread: a tool that fills the pipe would otherwise block before exiting

@@ -1,6 +1,7 @@
 package weft.bench.load;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -29,9 +30,10 @@ public final class H2load {
         "http://" + target.authority() + target.path());
   }
 
-  public static H2loadReport run(LoadTarget target, int connections, Duration runTime)
+  /** Runs h2load, keeps what it printed in {@code rawOutput} (for a reader of the run), and reads it. */
+  public static H2loadReport run(LoadTarget target, int connections, Duration runTime, Path rawOutput)
       throws IOException, InterruptedException {
-    return parse(GeneratorProcess.run(command(target, connections, runTime), runTime));
+    return parse(GeneratorProcess.run(command(target, connections, runTime), runTime, rawOutput));
   }
 
   /**

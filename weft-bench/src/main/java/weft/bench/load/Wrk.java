@@ -1,6 +1,7 @@
 package weft.bench.load;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -31,10 +32,11 @@ public final class Wrk {
     return Math.max(1, Math.round(runTime.toMillis() / 1000.0));
   }
 
-  public static WrkReport run(LoadTarget target, int connections, Duration runTime)
+  /** Runs wrk, keeps what it printed in {@code rawOutput} (for a reader of the run), and reads it. */
+  public static WrkReport run(LoadTarget target, int connections, Duration runTime, Path rawOutput)
       throws IOException, InterruptedException {
     List<String> cmd = command(target, connections, runTime);
-    return parse(GeneratorProcess.run(cmd, Duration.ofSeconds(seconds(runTime))));
+    return parse(GeneratorProcess.run(cmd, Duration.ofSeconds(seconds(runTime)), rawOutput));
   }
 
   /** Reads wrk 4.x's report; IllegalArgumentException quoting the output when it holds no result. */

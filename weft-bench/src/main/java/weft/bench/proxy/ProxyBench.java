@@ -60,9 +60,18 @@ public final class ProxyBench {
     String loadBefore = Machine.loadAverage();
     bench.peers.skipped().forEach(s -> bench.say("skipped " + s));
     String backendDescription;
+    // Ctrl-C must not leave nginx, HAProxy or weft children running: they outlive the JVM otherwise
+    Thread reaper = new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy));
+    Runtime.getRuntime().addShutdownHook(reaper);
     try (ClientGroup clients = new ClientGroup(2); RunningBackend backend = bench.startBackend()) {
       backendDescription = backend.description();
       bench.runAll(backend.ports(), clients);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(reaper);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or about to: nothing to undo
+      }
     }
     bench.say("done");
     return Machine.describe(settings, bench.perMeasurement, loadBefore, Machine.loadAverage(), work, backendDescription,
@@ -200,7 +209,7 @@ public final class ProxyBench {
       return;
     }
     try {
-      WrkReport r = Wrk.run(t, settings.connections(), perMeasurement);
+      WrkReport r = Wrk.run(t, settings.connections(), perMeasurement, rawOutput("wrk", name, t));
       ThroughputResult tr = r.throughput();
       tables.throughput(scenario, name, tr, r.meanMillis(), r.p99Millis(), perThousand(cpu(procs) - cpu0, tr.ok()));
     } catch (IOException | IllegalArgumentException e) {
@@ -213,7 +222,7 @@ public final class ProxyBench {
     say(name + ": closed loop " + t.path() + " over h2c (h2load)");
     double cpu0 = cpu(procs);
     try {
-      H2loadReport r = H2load.run(t, settings.connections(), perMeasurement);
+      H2loadReport r = H2load.run(t, settings.connections(), perMeasurement, rawOutput("h2load", name, t));
       ThroughputResult tr = r.throughput();
       tables.throughput(Tables.ClosedLoop.H2C_SMALL, name, tr, r.meanMillis(), Double.NaN,
           perThousand(cpu(procs) - cpu0, tr.ok()));
@@ -261,6 +270,12 @@ public final class ProxyBench {
     return "closed loop HTTP/1.1: " + h1 + "; closed loop h2c: " + h2c + "; open loop (latency rows): the built-in "
         + "Netty generator (2 event loops, in the harness's JVM). External generators run on the same cores as "
         + "the proxies and the backend";
+  }
+
+  /** Where a generator's own report for {@code path} goes: {@code wrk-weft-1-hop-concurrency-1-small.txt}. */
+  private Path rawOutput(String tool, String path, LoadTarget t) {
+    String slug = (path + t.path()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    return work.resolve(tool + "-" + slug + ".txt");
   }
 
   private String failuresMarkdown() {

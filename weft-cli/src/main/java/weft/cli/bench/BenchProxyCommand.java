@@ -77,21 +77,40 @@ final class BenchProxyCommand implements Callable<Integer> {
   }
 
   /**
-   * This JVM's binary and class path running {@code weft.cli.Main}, with the launcher's options and
+   * The JVM options of a weft proxy process unless {@code WEFT_PROXY_JAVA_OPTS} replaces them: the
+   * {@code ./weft} launcher uses the same string for {@code weft proxy} (a test keeps the two equal);
+   * docs/proxy.md ("Memory") gives the measurements behind them.
+   */
+  static final String DEFAULT_PROXY_JAVA_OPTS =
+      "-XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxDirectMemorySize=64m -XX:MetaspaceSize=64m";
+
+  /** Options every weft JVM gets from the launcher, after the proxy's own. */
+  private static final List<String> COMMON_JAVA_OPTS =
+      List.of("-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-Dio.netty.allocator.type=pooled");
+
+  /**
+   * This JVM's binary and class path running {@code weft.cli.Main}, with the proxy JVM options the
+   * launcher would give ({@code WEFT_PROXY_JAVA_OPTS}, else {@link #DEFAULT_PROXY_JAVA_OPTS}) and
    * then {@code WEFT_BENCH_PROXY_JAVA_OPTS} (space-separated; e.g. a JFR recording per proxy).
    */
   static List<String> weftCommand() {
+    return weftCommand(System.getenv("WEFT_PROXY_JAVA_OPTS"), System.getenv("WEFT_BENCH_PROXY_JAVA_OPTS"));
+  }
+
+  static List<String> weftCommand(String proxyOpts, String benchOpts) {
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> cmd = new ArrayList<>(List.of(java,
-        "-XX:+UseZGC", "-Xms64m", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED",
-        "-Dio.netty.allocator.type=pooled"));
-    String extra = System.getenv("WEFT_BENCH_PROXY_JAVA_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      cmd.addAll(List.of(extra.trim().split("\\s+")));
-    }
+    List<String> cmd = new ArrayList<>(List.of(java));
+    // like the launcher's ${WEFT_PROXY_JAVA_OPTS-default}: set but empty means no options
+    cmd.addAll(words(proxyOpts == null ? DEFAULT_PROXY_JAVA_OPTS : proxyOpts));
+    cmd.addAll(COMMON_JAVA_OPTS);
+    cmd.addAll(words(benchOpts));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "weft.cli.Main"));
     return cmd;
+  }
+
+  private static List<String> words(String s) {
+    return s == null || s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
   }
 
   /** {@code direct}, {@code weft-c2}, ... as {@link BenchPath#of} reads them. */
