@@ -11,19 +11,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import weft.bench.load.ClientGroup;
 import weft.bench.load.ClosedLoop;
-import weft.bench.load.H2load;
-import weft.bench.load.H2loadReport;
 import weft.bench.load.LatencyResult;
 import weft.bench.load.LoadTarget;
 import weft.bench.load.OpenLoop;
 import weft.bench.load.Protocol;
 import weft.bench.load.ThroughputResult;
 import weft.bench.load.TlsHandshakes;
-import weft.bench.load.Wrk;
-import weft.bench.load.WrkReport;
 
 /**
  * {@code weft bench proxy}: the same load through each path (direct; HAProxy and nginx one hop when
@@ -39,6 +34,7 @@ public final class ProxyBench {
   private final PathProcesses processes;
   private final Tables tables;
   private final Duration perMeasurement;
+  private final ClosedLoops closedLoops;
   private final List<String> failures = new ArrayList<>();
   private final long started = System.nanoTime();
 
@@ -49,8 +45,8 @@ public final class ProxyBench {
     this.peers = peers;
     this.processes = new PathProcesses(settings, work, this::say);
     this.perMeasurement = settings.perMeasurement(peers.h2load() ? 3 : 2);
-    this.tables = new Tables(settings.rates(), h1Generator(),
-        peers.h2load() ? Optional.of("h2load -t1 -c" + settings.connections() + " -m" + H2load.STREAMS) : Optional.empty());
+    this.tables = new Tables(settings.rates(), ClosedLoops.h1Label(settings, peers), ClosedLoops.h2cLabel(settings, peers));
+    this.closedLoops = new ClosedLoops(settings, peers, perMeasurement, work, this::say, tables);
   }
 
   /** Runs every selected path and returns the markdown report. */
@@ -75,7 +71,7 @@ public final class ProxyBench {
     }
     bench.say("done");
     return Machine.describe(settings, bench.perMeasurement, loadBefore, Machine.loadAverage(), work, backendDescription,
-        bench.generators()) + bench.peers.markdown() + bench.failuresMarkdown() + bench.tables.markdown();
+        bench.closedLoops.describe()) + bench.peers.markdown() + bench.failuresMarkdown() + bench.tables.markdown();
   }
 
   private record RunningBackend(Ports ports, String description, Runnable stop) implements AutoCloseable {
@@ -169,10 +165,10 @@ public final class ProxyBench {
           // mesh identity is the SPIFFE URI SAN, not a hostname; the sidecar checks ours
           .endpointIdentificationAlgorithm(null)
           .build();
-      double cpu0 = cpu(List.of(s));
+      double cpu0 = ProxyProcess.cpuSeconds(List.of(s));
       ThroughputResult hs = TlsHandshakes.run(clients, new LoadTarget("127.0.0.1", serverPort, "/small"), tls,
           Math.min(settings.connections(), 8), perMeasurement);
-      tables.handshakes("weft server sidecar (1 hop, concurrency 1)", hs, perThousand(cpu(List.of(s)) - cpu0, hs.ok()));
+      tables.handshakes("weft server sidecar (1 hop, concurrency 1)", hs, Tables.perThousand(ProxyProcess.cpuSeconds(List.of(s)) - cpu0, hs.ok()));
       tables.memory(name, c.peakRssMiB() + s.peakRssMiB());
     }
   }
@@ -183,52 +179,19 @@ public final class ProxyBench {
     LoadTarget large = new LoadTarget("127.0.0.1", ports.h1(), "/large");
     LoadTarget h2Small = new LoadTarget("127.0.0.1", ports.h2c(), "/small");
     warmUp(name, small, large, h2Small, clients);
-    closedLoopH1(Tables.ClosedLoop.H1_SMALL, name, small, procs, clients);
-    closedLoopH1(Tables.ClosedLoop.H1_LARGE, name, large, procs, clients);
+    closedLoops.h1(Tables.ClosedLoop.H1_SMALL, name, small, procs, clients);
+    closedLoops.h1(Tables.ClosedLoop.H1_LARGE, name, large, procs, clients);
     if (peers.h2load()) {
-      closedLoopH2c(name, h2Small, procs);
+      closedLoops.h2c(name, h2Small, procs);
     }
     for (int rate : settings.rates()) {
       for (Protocol protocol : Protocol.values()) {
         say(name + ": " + rate + " req/s over " + protocol.label());
-        double cpu0 = cpu(procs);
+        double cpu0 = ProxyProcess.cpuSeconds(procs);
         LatencyResult r = OpenLoop.run(clients, protocol == Protocol.H1 ? small : h2Small, protocol, rate,
             settings.connections(), perMeasurement);
-        tables.latency(rate, protocol, name, r, perThousand(cpu(procs) - cpu0, r.ok()));
+        tables.latency(rate, protocol, name, r, Tables.perThousand(ProxyProcess.cpuSeconds(procs) - cpu0, r.ok()));
       }
-    }
-  }
-
-  private void closedLoopH1(Tables.ClosedLoop scenario, String name, LoadTarget t, List<ProxyProcess> procs,
-      ClientGroup clients) throws InterruptedException {
-    say(name + ": closed loop " + t.path() + (peers.wrk() ? " (wrk)" : ""));
-    double cpu0 = cpu(procs);
-    if (!peers.wrk()) {
-      ThroughputResult r = ClosedLoop.run(clients, t, settings.connections(), perMeasurement);
-      tables.throughput(scenario, name, r, Double.NaN, Double.NaN, perThousand(cpu(procs) - cpu0, r.ok()));
-      return;
-    }
-    try {
-      WrkReport r = Wrk.run(t, settings.connections(), perMeasurement, rawOutput("wrk", name, t));
-      ThroughputResult tr = r.throughput();
-      tables.throughput(scenario, name, tr, r.meanMillis(), r.p99Millis(), perThousand(cpu(procs) - cpu0, tr.ok()));
-    } catch (IOException | IllegalArgumentException e) {
-      say(name + ": wrk failed: " + e.getMessage());
-      tables.throughputFailed(scenario, name, "wrk failed: " + firstLine(e));
-    }
-  }
-
-  private void closedLoopH2c(String name, LoadTarget t, List<ProxyProcess> procs) throws InterruptedException {
-    say(name + ": closed loop " + t.path() + " over h2c (h2load)");
-    double cpu0 = cpu(procs);
-    try {
-      H2loadReport r = H2load.run(t, settings.connections(), perMeasurement, rawOutput("h2load", name, t));
-      ThroughputResult tr = r.throughput();
-      tables.throughput(Tables.ClosedLoop.H2C_SMALL, name, tr, r.meanMillis(), Double.NaN,
-          perThousand(cpu(procs) - cpu0, tr.ok()));
-    } catch (IOException | IllegalArgumentException e) {
-      say(name + ": h2load failed: " + e.getMessage());
-      tables.throughputFailed(Tables.ClosedLoop.H2C_SMALL, name, "h2load failed: " + firstLine(e));
     }
   }
 
@@ -254,30 +217,6 @@ public final class ProxyBench {
 
   private static final long WARM_RESPONSES = 2_000;
 
-  private String h1Generator() {
-    return peers.wrk() ? "wrk -t1 -c" + settings.connections() : "built-in generator, " + settings.connections() + " connections";
-  }
-
-  private String generators() {
-    String h1 = peers.wrk()
-        ? "wrk, 1 thread (`" + String.join(" ", Wrk.command(new LoadTarget("127.0.0.1", 0, "/small"),
-            settings.connections(), perMeasurement)).replace("127.0.0.1:0", "HOST:PORT") + "`)"
-        : "the built-in Netty generator (2 event loops, in the harness's JVM)";
-    String h2c = peers.h2load()
-        ? "h2load, 1 thread (`h2load -t1 -c" + settings.connections() + " -m" + H2load.STREAMS + " -D "
-            + perMeasurement.toMillis() + "ms`)"
-        : "not measured (no h2load)";
-    return "closed loop HTTP/1.1: " + h1 + "; closed loop h2c: " + h2c + "; open loop (latency rows): the built-in "
-        + "Netty generator (2 event loops, in the harness's JVM). External generators run on the same cores as "
-        + "the proxies and the backend";
-  }
-
-  /** Where a generator's own report for {@code path} goes: {@code wrk-weft-1-hop-concurrency-1-small.txt}. */
-  private Path rawOutput(String tool, String path, LoadTarget t) {
-    String slug = (path + t.path()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
-    return work.resolve(tool + "-" + slug + ".txt");
-  }
-
   private String failuresMarkdown() {
     if (failures.isEmpty()) {
       return "";
@@ -292,25 +231,10 @@ public final class ProxyBench {
         message));
   }
 
-  private static String firstLine(Exception e) {
+  static String firstLine(Exception e) {
     String m = String.valueOf(e.getMessage()).strip();
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
-  }
-
-  private static double cpu(List<ProxyProcess> procs) {
-    if (procs.isEmpty()) {
-      return Double.NaN;
-    }
-    double sum = 0;
-    for (ProxyProcess p : procs) {
-      sum += p.cpuSeconds();
-    }
-    return sum;
-  }
-
-  private static double perThousand(double cpuSeconds, long requests) {
-    return requests == 0 ? Double.NaN : cpuSeconds * 1000.0 / requests;
   }
 
   static int freePort() throws IOException {

@@ -94,6 +94,18 @@ final class ProxyProcess implements AutoCloseable {
     return sum;
   }
 
+  /** CPU seconds of all of {@code procs}; NaN for none (the direct path has no proxy). */
+  static double cpuSeconds(List<ProxyProcess> procs) {
+    if (procs.isEmpty()) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    for (ProxyProcess p : procs) {
+      sum += p.cpuSeconds();
+    }
+    return sum;
+  }
+
   private List<Long> pids() {
     List<Long> pids = new ArrayList<>();
     pids.add(process.pid());

@@ -95,6 +95,11 @@ final class Tables {
     return sb.toString();
   }
 
+  /** CPU seconds per 1,000 requests; NaN when none completed. */
+  static double perThousand(double cpuSeconds, long requests) {
+    return requests == 0 ? Double.NaN : cpuSeconds * 1000.0 / requests;
+  }
+
   private static String key(int rate, Protocol p) {
     return rate + "/" + p;
   }
