@@ -54,7 +54,8 @@ final class Machine {
         + "latency and lowers throughput for every path alike; compare ratios, not absolutes.\n"
         + "- settings: " + s.duration().toMillis() / 1000.0 + " s per path (" + perMeasurement.toMillis()
         + " ms per measurement after at least " + s.warmup().toMillis() + " ms and 2,000 responses of warm-up), "
-        + s.connections() + " connections, rates " + s.rates() + " req/s, paths " + paths + "\n"
+        + s.connections() + " connections, rates " + s.rates() + " req/s, paths " + paths + "; before each "
+        + "measurement the harness waits (at most 10 s) until the path answers one request\n"
         + "- backend: " + backend + "\n"
         + "- generators: " + generators + "\n"
         + "- weft processes: `" + String.join(" ", s.weftCommand()) + " proxy -c ...`; configs and logs of every "

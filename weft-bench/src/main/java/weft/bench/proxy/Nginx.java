@@ -93,13 +93,17 @@ final class Nginx {
     Files.writeString(dir.resolve("nginx.conf"), conf);
   }
 
-  /** In the foreground (the harness owns the process), with {@code dir} as nginx's prefix. */
+  /**
+   * In the foreground (the harness owns the process), with {@code dir} as nginx's prefix; {@code -e}
+   * so that not even start-up tries the error log path compiled in (e.g. /var/log/nginx, not
+   * writable without root).
+   */
   static List<String> command(Path dir) {
-    return List.of("nginx", "-p", dir.toAbsolutePath() + "/", "-c", "nginx.conf", "-g", "daemon off;");
+    return List.of("nginx", "-p", dir.toAbsolutePath() + "/", "-e", "error.log", "-c", "nginx.conf", "-g", "daemon off;");
   }
 
   static List<String> testCommand(Path dir) {
-    return List.of("nginx", "-t", "-p", dir.toAbsolutePath() + "/", "-c", "nginx.conf");
+    return List.of("nginx", "-t", "-p", dir.toAbsolutePath() + "/", "-e", "error.log", "-c", "nginx.conf");
   }
 
   static boolean runningAsRoot() {

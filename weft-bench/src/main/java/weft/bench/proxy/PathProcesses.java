@@ -28,11 +28,40 @@ final class PathProcesses {
   }
 
   ProxyProcess weft(String name, String bootstrap, int concurrency, int port) throws IOException, InterruptedException {
+    return spawnWeft(name, bootstrap, concurrency, port).awaitListening(List.of(port), WEFT_START);
+  }
+
+  /**
+   * Both mesh sidecars (concurrency 1), started together because a JVM takes seconds to start:
+   * the server sidecar first in the list, each already listening.
+   */
+  List<ProxyProcess> weftSidecars(String serverBootstrap, int serverPort, String clientBootstrap, int clientPort)
+      throws IOException, InterruptedException {
+    ProxyProcess server = spawnWeft("weft-server-sidecar", serverBootstrap, 1, serverPort);
+    ProxyProcess client;
+    try {
+      client = spawnWeft("weft-client-sidecar", clientBootstrap, 1, clientPort);
+    } catch (IOException e) {
+      server.close();
+      throw e;
+    }
+    try {
+      server.awaitListening(List.of(serverPort), WEFT_START);
+      client.awaitListening(List.of(clientPort), WEFT_START);
+    } catch (IOException | InterruptedException e) {
+      server.close();
+      client.close();
+      throw e;
+    }
+    return List.of(server, client);
+  }
+
+  private ProxyProcess spawnWeft(String name, String bootstrap, int concurrency, int port) throws IOException {
     Path cfg = Files.writeString(work.resolve(name + ".yaml"), bootstrap);
     List<String> cmd = new ArrayList<>(settings.weftCommand());
     cmd.addAll(List.of("proxy", "-c", cfg.toString(), "--concurrency", Integer.toString(concurrency)));
     say.accept("starting " + name + " on port " + port);
-    return ProxyProcess.start(name, cmd, work.resolve(name + ".log"), port, WEFT_START);
+    return ProxyProcess.spawn(name, cmd, work.resolve(name + ".log"));
   }
 
   ProxyProcess haproxy(Ports listen, int upstreamPort) throws IOException, InterruptedException {

@@ -153,10 +153,10 @@ public final class ProxyBench {
     int serverPort = freePort();
     int clientPort = freePort();
     String name = "weft 2 hops, mTLS (sidecar -> sidecar)";
-    try (ProxyProcess s = processes.weft("weft-server-sidecar",
-            Bootstraps.serverSidecar(serverPort, backend.h1(), pki, server, client.spiffeId()), 1, serverPort);
-        ProxyProcess c = processes.weft("weft-client-sidecar",
-            Bootstraps.clientSidecar(clientPort, serverPort, pki, client, server.spiffeId()), 1, clientPort)) {
+    List<ProxyProcess> sidecars = processes.weftSidecars(
+        Bootstraps.serverSidecar(serverPort, backend.h1(), pki, server, client.spiffeId()), serverPort,
+        Bootstraps.clientSidecar(clientPort, serverPort, pki, client, server.spiffeId()), clientPort);
+    try (ProxyProcess s = sidecars.get(0); ProxyProcess c = sidecars.get(1)) {
       measurePath(name, Ports.shared(clientPort), List.of(c, s), clients);
       say("new mTLS handshakes through the server sidecar");
       SslContext tls = SslContextBuilder.forClient()
@@ -179,13 +179,17 @@ public final class ProxyBench {
     LoadTarget large = new LoadTarget("127.0.0.1", ports.h1(), "/large");
     LoadTarget h2Small = new LoadTarget("127.0.0.1", ports.h2c(), "/small");
     warmUp(name, small, large, h2Small, clients);
+    settle(name, small, clients);
     closedLoops.h1(Tables.ClosedLoop.H1_SMALL, name, small, procs, clients);
+    settle(name, small, clients);
     closedLoops.h1(Tables.ClosedLoop.H1_LARGE, name, large, procs, clients);
     if (peers.h2load()) {
+      settle(name, small, clients);
       closedLoops.h2c(name, h2Small, procs);
     }
     for (int rate : settings.rates()) {
       for (Protocol protocol : Protocol.values()) {
+        settle(name, small, clients);
         say(name + ": " + rate + " req/s over " + protocol.label());
         double cpu0 = ProxyProcess.cpuSeconds(procs);
         LatencyResult r = OpenLoop.run(clients, protocol == Protocol.H1 ? small : h2Small, protocol, rate,
@@ -194,6 +198,28 @@ public final class ProxyBench {
       }
     }
   }
+
+  /**
+   * Waits (at most {@link #SETTLE_MAX}) until the path answers one HTTP/1.1 request, so that work a
+   * proxy still owes the previous measurement (an h2c backlog, say) is not charged to the next one:
+   * without it, a path whose h2c warm-up left a queue answered nothing to the following wrk run.
+   */
+  private void settle(String name, LoadTarget small, ClientGroup clients) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + SETTLE_MAX.toNanos();
+    boolean answered = false;
+    while (!answered && System.nanoTime() < deadline) {
+      answered = ClosedLoop.run(clients, small, 1, Duration.ofMillis(300)).ok() > 0;
+    }
+    long waitedMs = (System.nanoTime() - start) / 1_000_000;
+    if (!answered) {
+      say(name + ": still not answering after " + waitedMs + " ms; measuring anyway");
+    } else if (waitedMs > 1000) {
+      say(name + ": waited " + waitedMs + " ms for the path to answer again");
+    }
+  }
+
+  private static final Duration SETTLE_MAX = Duration.ofSeconds(10);
 
   /**
    * A fresh JVM answers its first requests hundreds of times slower than after JIT compilation, so

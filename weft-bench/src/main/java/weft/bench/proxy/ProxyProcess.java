@@ -37,16 +37,25 @@ final class ProxyProcess implements AutoCloseable {
   /** Starts {@code command} and waits until each of {@code ports} accepts connections. */
   static ProxyProcess start(String name, List<String> command, Path log, List<Integer> ports, Duration timeout)
       throws IOException, InterruptedException {
+    return spawn(name, command, log).awaitListening(ports, timeout);
+  }
+
+  /** Starts {@code command} without waiting: to start several slow processes at once. */
+  static ProxyProcess spawn(String name, List<String> command, Path log) throws IOException {
     Process p = new ProcessBuilder(new ArrayList<>(command))
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
-    ProxyProcess proxy = new ProxyProcess(name, p, log);
+    return new ProxyProcess(name, p, log);
+  }
+
+  /** This process once each of {@code ports} accepts connections; stopped and IOException when it does not. */
+  ProxyProcess awaitListening(List<Integer> ports, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (int port : ports) {
-      proxy.awaitListening(port, deadline, timeout);
+      awaitListening(port, deadline, timeout);
     }
-    return proxy;
+    return this;
   }
 
   private void awaitListening(int port, long deadline, Duration timeout) throws IOException, InterruptedException {

@@ -59,8 +59,8 @@ class PeerConfigsTest {
 
   @Test
   void nginxRunsInTheForegroundWithItsDirectoryAsPrefix(@TempDir Path dir) {
-    assertThat(Nginx.command(dir)).containsExactly("nginx", "-p", dir.toAbsolutePath() + "/", "-c", "nginx.conf",
-        "-g", "daemon off;");
+    assertThat(Nginx.command(dir)).containsExactly("nginx", "-p", dir.toAbsolutePath() + "/", "-e", "error.log",
+        "-c", "nginx.conf", "-g", "daemon off;");
   }
 
   @Test
