@@ -53,7 +53,7 @@ final class Machine {
         + "column is the 1-minute load when that measurement ended. Other work on the machine inflates "
         + "latency and lowers throughput for every path alike; compare ratios, not absolutes.\n"
         + "- settings: " + s.duration().toMillis() / 1000.0 + " s per path (" + perMeasurement.toMillis()
-        + " ms per measurement after at least " + s.warmup().toMillis() + " ms and 2,000 responses of warm-up), "
+        + " ms per measurement after at least " + s.warmup().toMillis() + " ms and " + s.warmResponses() + " responses of warm-up), "
         + s.connections() + " connections, rates " + s.rates() + " req/s, paths " + paths + "; before each "
         + "measurement the harness waits (at most 10 s) until the path answers one request\n"
         + "- backend: " + backend + "\n"

@@ -223,7 +223,7 @@ public final class ProxyBench {
 
   /**
    * A fresh JVM answers its first requests hundreds of times slower than after JIT compilation, so
-   * warm up until {@link #WARM_RESPONSES} responses have come back (at least the warm-up time, at
+   * warm up until {@link ProxyBenchSettings#warmResponses()} responses have come back (at least the warm-up time, at
    * most 20 s: a path that answers nothing shows as zeros) on both bodies and over h2c, and then
    * measure. Peers get the same warm-up so every path is measured the same way.
    */
@@ -234,14 +234,13 @@ public final class ProxyBench {
     long minEnd = System.nanoTime() + settings.warmup().toNanos();
     long ok = 0;
     Duration slice = Duration.ofMillis(Math.max(1000, settings.warmup().toMillis() / 2));
-    while (System.nanoTime() < deadline && (ok < WARM_RESPONSES || System.nanoTime() < minEnd)) {
+    long warmResponses = settings.warmResponses();
+    while (System.nanoTime() < deadline && (ok < warmResponses || System.nanoTime() < minEnd)) {
       ok += ClosedLoop.run(clients, small, settings.connections(), slice).ok();
       ClosedLoop.run(clients, large, settings.connections(), Duration.ofMillis(100));
     }
     OpenLoop.run(clients, h2Small, Protocol.H2C, settings.rates().get(0), settings.connections(), slice);
   }
-
-  private static final long WARM_RESPONSES = 2_000;
 
   private String failuresMarkdown() {
     if (failures.isEmpty()) {

@@ -47,6 +47,15 @@ public record ProxyBenchSettings(Duration duration, int connections, List<Intege
     return max(duration.dividedBy(10), Duration.ofMillis(200));
   }
 
+  /**
+   * Responses a path must have answered before it is measured: 2,000 (enough for the JIT to compile
+   * weft's request path) from a 20 s duration up, fewer for shorter smoke runs (100 per second of
+   * duration, at least 200), which only check that everything works.
+   */
+  long warmResponses() {
+    return Math.max(200, Math.min(2_000, duration.toMillis() / 10));
+  }
+
   /** Connections a proxy or backend must accept: the generator's plus upstream pools, with room to spare. */
   int maxConnections() {
     return Math.max(1024, 4 * connections + 64);
