@@ -37,10 +37,10 @@ final class Haproxy {
 
   /** In the foreground ({@code -db}): one process the harness owns. */
   static List<String> command(Path config) {
-    return List.of("haproxy", "-db", "-f", config.toAbsolutePath().toString());
+    return List.of(Peers.executable("haproxy"), "-db", "-f", config.toAbsolutePath().toString());
   }
 
   static List<String> checkCommand(Path config) {
-    return List.of("haproxy", "-c", "-f", config.toAbsolutePath().toString());
+    return List.of(Peers.executable("haproxy"), "-c", "-f", config.toAbsolutePath().toString());
   }
 }

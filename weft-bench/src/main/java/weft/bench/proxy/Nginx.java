@@ -99,11 +99,11 @@ final class Nginx {
    * writable without root).
    */
   static List<String> command(Path dir) {
-    return List.of("nginx", "-p", dir.toAbsolutePath() + "/", "-e", "error.log", "-c", "nginx.conf", "-g", "daemon off;");
+    return List.of(Peers.executable("nginx"), "-p", dir.toAbsolutePath() + "/", "-e", "error.log", "-c", "nginx.conf", "-g", "daemon off;");
   }
 
   static List<String> testCommand(Path dir) {
-    return List.of("nginx", "-t", "-p", dir.toAbsolutePath() + "/", "-e", "error.log", "-c", "nginx.conf");
+    return List.of(Peers.executable("nginx"), "-t", "-p", dir.toAbsolutePath() + "/", "-e", "error.log", "-c", "nginx.conf");
   }
 
   static boolean runningAsRoot() {

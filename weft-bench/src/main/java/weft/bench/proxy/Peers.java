@@ -5,10 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The peers and tools the issue compares against, and whether this run uses each: used when
- * installed (found on PATH) unless the run leaves peers out. The harness installs nothing; the
+ * installed (found on PATH or in /usr/sbin and the like) unless the run leaves peers out. The harness installs nothing; the
  * report names what it did not use, why, and what measured in its place.
  */
 record Peers(boolean nginx, boolean haproxy, boolean wrk, boolean h2load, boolean leftOut) {
@@ -20,17 +21,31 @@ record Peers(boolean nginx, boolean haproxy, boolean wrk, boolean h2load, boolea
     return new Peers(installed("nginx"), installed("haproxy"), installed("wrk"), installed("h2load"), false);
   }
 
+  /** Where nginx and HAProxy live on Debian: off a regular user's PATH, so looked at too. */
+  private static final List<String> SBIN = List.of("/usr/local/sbin", "/usr/sbin", "/sbin");
+
   static boolean installed(String executable) {
+    return find(executable).isPresent();
+  }
+
+  /** The executable's absolute path when it is found on PATH or in an sbin directory, else its bare name. */
+  static String executable(String name) {
+    return find(name).map(Path::toString).orElse(name);
+  }
+
+  private static Optional<Path> find(String executable) {
+    List<String> dirs = new ArrayList<>();
     String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
+    if (path != null) {
+      dirs.addAll(List.of(path.split(File.pathSeparator)));
     }
-    for (String dir : path.split(File.pathSeparator)) {
+    dirs.addAll(SBIN);
+    for (String dir : dirs) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, executable))) {
-        return true;
+        return Optional.of(Path.of(dir, executable).toAbsolutePath());
       }
     }
-    return false;
+    return Optional.empty();
   }
 
   /** One line per peer or tool not used: what it was for, why not, what happens instead. */

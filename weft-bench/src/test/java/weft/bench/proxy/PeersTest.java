@@ -41,4 +41,14 @@ class PeersTest {
         .hasSize(2)
         .satisfiesExactly(h -> assertThat(h).startsWith("haproxy"), h -> assertThat(h).startsWith("h2load"));
   }
+
+  @Test
+  void debianSbinToolsAreFoundOffThePathAndRunByAbsolutePath() {
+    // nginx and haproxy are in /usr/sbin on Debian; a regular user's PATH does not have it
+    if (Peers.installed("nginx")) {
+      assertThat(java.nio.file.Path.of(Peers.executable("nginx"))).isAbsolute().isExecutable();
+    }
+    assertThat(Peers.installed("no-such-tool-weft")).isFalse();
+    assertThat(Peers.executable("no-such-tool-weft")).isEqualTo("no-such-tool-weft");
+  }
 }
