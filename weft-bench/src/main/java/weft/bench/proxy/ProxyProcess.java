@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * A proxy under test running as a child process (so its CPU and memory are its own), with its
  * output in a log file. CPU time comes from {@code /proc/<pid>/stat} (utime + stime, in clock
- * ticks of 1/100 s, Linux's USER_HZ) and peak RSS from {@code VmHWM} in {@code /proc/<pid>/status}.
+ * ticks of 1/100 s, Linux's USER_HZ) and peak RSS from {@code VmHWM} in {@code /proc/<pid>/status},
+ * each summed over the process and its live descendants (nginx's master and worker).
  */
 final class ProxyProcess implements AutoCloseable {
   private static final double TICKS_PER_SECOND = 100.0;
@@ -30,23 +31,46 @@ final class ProxyProcess implements AutoCloseable {
   /** Starts {@code command} and waits until {@code port} accepts connections. */
   static ProxyProcess start(String name, List<String> command, Path log, int port, Duration timeout)
       throws IOException, InterruptedException {
+    return start(name, command, log, List.of(port), timeout);
+  }
+
+  /** Starts {@code command} and waits until each of {@code ports} accepts connections. */
+  static ProxyProcess start(String name, List<String> command, Path log, List<Integer> ports, Duration timeout)
+      throws IOException, InterruptedException {
+    return spawn(name, command, log).awaitListening(ports, timeout);
+  }
+
+  /** Starts {@code command} without waiting: to start several slow processes at once. */
+  static ProxyProcess spawn(String name, List<String> command, Path log) throws IOException {
     Process p = new ProcessBuilder(new ArrayList<>(command))
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
-    ProxyProcess proxy = new ProxyProcess(name, p, log);
+    return new ProxyProcess(name, p, log);
+  }
+
+  /** This process once each of {@code ports} accepts connections; stopped and IOException when it does not. */
+  ProxyProcess awaitListening(List<Integer> ports, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    for (int port : ports) {
+      awaitListening(port, deadline, timeout);
+    }
+    return this;
+  }
+
+  private void awaitListening(int port, long deadline, Duration timeout) throws IOException, InterruptedException {
+    Process p = process;
     while (true) {
       if (!p.isAlive()) {
-        throw new IOException(name + " exited with status " + p.exitValue() + " before listening: " + proxy.tail());
+        throw new IOException(name + " exited with status " + p.exitValue() + " before listening: " + tail());
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return proxy;
+        return;
       } catch (IOException notYet) {
         if (System.nanoTime() > deadline) {
-          proxy.close();
-          throw new IOException(name + " did not listen on port " + port + " within " + timeout + ": " + proxy.tail());
+          close();
+          throw new IOException(name + " did not listen on port " + port + " within " + timeout + ": " + tail());
         }
         Thread.sleep(50);
       }
@@ -61,10 +85,46 @@ final class ProxyProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** User + system CPU seconds consumed so far, or NaN when /proc cannot be read. */
+  /** User + system CPU seconds consumed so far by the process tree, or NaN when /proc cannot be read. */
   double cpuSeconds() {
+    double sum = 0;
+    for (long pid : pids()) {
+      sum += cpuSeconds(pid);
+    }
+    return sum;
+  }
+
+  /** Peak resident set size in MiB (VmHWM) summed over the process tree, or NaN when /proc cannot be read. */
+  double peakRssMiB() {
+    double sum = 0;
+    for (long pid : pids()) {
+      sum += peakRssMiB(pid);
+    }
+    return sum;
+  }
+
+  /** CPU seconds of all of {@code procs}; NaN for none (the direct path has no proxy). */
+  static double cpuSeconds(List<ProxyProcess> procs) {
+    if (procs.isEmpty()) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    for (ProxyProcess p : procs) {
+      sum += p.cpuSeconds();
+    }
+    return sum;
+  }
+
+  private List<Long> pids() {
+    List<Long> pids = new ArrayList<>();
+    pids.add(process.pid());
+    process.descendants().forEach(h -> pids.add(h.pid()));
+    return pids;
+  }
+
+  private static double cpuSeconds(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // fields after the parenthesised command (which may contain spaces): state is field 3
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       long utime = Long.parseLong(f[11]);
@@ -75,10 +135,9 @@ final class ProxyProcess implements AutoCloseable {
     }
   }
 
-  /** Peak resident set size in MiB (VmHWM), or NaN when /proc cannot be read. */
-  double peakRssMiB() {
+  private static double peakRssMiB(long pid) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith("VmHWM:")) {
           return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) / 1024.0;
         }
@@ -98,8 +157,10 @@ final class ProxyProcess implements AutoCloseable {
     }
   }
 
+  /** Stops the process (SIGTERM, then SIGKILL after 10 s) and any descendant it left behind. */
   @Override
   public void close() {
+    List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
     try {
       if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -109,5 +170,6 @@ final class ProxyProcess implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
+    children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
   }
 }

@@ -33,4 +33,17 @@ class TableTest {
     t.add("weft 2 hops", 12.5);
     assertThat(t.markdown()).contains("| direct | n/a |  |").contains("| weft 2 hops | 12.5 | n/a |");
   }
+
+  @Test
+  void cpuAndMemoryColumnsCompareWithThePeersOnlyBecauseTheDirectPathHasNoProxy() {
+    Table t = new Table("Max throughput", List.of("req/s", "CPU s/1k"), List.of(0), List.of(1));
+    t.add(Table.DIRECT, 1000, Double.NaN);
+    t.add(Table.NGINX, 900, 0.05);
+    t.add("weft 1 hop, concurrency 1", 500, 0.25);
+    assertThat(t.markdown())
+        .contains("| path | req/s | CPU s/1k | req/s weft/direct | req/s weft/nginx | CPU s/1k weft/nginx |\n")
+        .contains("| weft 1 hop, concurrency 1 | 500 | 0.250 | 0.50x | 0.56x | 5.00x |\n")
+        .contains("| nginx (1 worker) | 900 | 0.050 |  |  |  |\n")
+        .doesNotContain("weft/HAProxy");
+  }
 }

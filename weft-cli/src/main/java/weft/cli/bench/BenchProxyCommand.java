@@ -5,12 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import weft.bench.proxy.BenchPath;
 import weft.bench.proxy.ProxyBench;
 import weft.bench.proxy.ProxyBenchSettings;
 
@@ -38,11 +40,25 @@ final class BenchProxyCommand implements Callable<Integer> {
   @Option(names = "--out", description = "also write the report to this markdown file")
   Path out;
 
+  @Option(names = "--paths", split = ",", converter = PathConverter.class,
+      description = "paths to measure, in this order whatever the order given: direct, haproxy, nginx, weft, weft-c2, "
+          + "weft-mtls (default: all; haproxy and nginx only when installed)")
+  List<BenchPath> paths = List.of(BenchPath.values());
+
+  @Option(names = "--peers", description = "auto: use nginx (backend and peer), HAProxy, wrk and h2load when installed; "
+      + "none: built-in backend and generators only, even when they are installed (default: ${DEFAULT-VALUE})",
+      defaultValue = "auto")
+  PeerUse peers;
+
+  /** Whether installed peers and external generators are used. */
+  enum PeerUse { auto, none }
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     ProxyBenchSettings settings;
     try {
-      settings = new ProxyBenchSettings(duration, connections, rates, weftCommand());
+      settings = new ProxyBenchSettings(duration, connections, rates, weftCommand(), EnumSet.copyOf(paths),
+          peers == PeerUse.auto);
     } catch (IllegalArgumentException e) {
       System.err.println("weft bench proxy: " + e.getMessage());
       return 2;
@@ -61,21 +77,52 @@ final class BenchProxyCommand implements Callable<Integer> {
   }
 
   /**
-   * This JVM's binary and class path running {@code weft.cli.Main}, with the launcher's options and
+   * The JVM options of a weft proxy process unless {@code WEFT_PROXY_JAVA_OPTS} replaces them: the
+   * {@code ./weft} launcher uses the same string for {@code weft proxy} (a test keeps the two equal);
+   * docs/proxy.md ("Memory") gives the measurements behind them.
+   */
+  static final String DEFAULT_PROXY_JAVA_OPTS =
+      "-XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxDirectMemorySize=64m -XX:MetaspaceSize=64m";
+
+  /** Options every weft JVM gets from the launcher, after the proxy's own. */
+  private static final List<String> COMMON_JAVA_OPTS =
+      List.of("-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-Dio.netty.allocator.type=pooled");
+
+  /**
+   * This JVM's binary and class path running {@code weft.cli.Main}, with the proxy JVM options the
+   * launcher would give ({@code WEFT_PROXY_JAVA_OPTS}, else {@link #DEFAULT_PROXY_JAVA_OPTS}) and
    * then {@code WEFT_BENCH_PROXY_JAVA_OPTS} (space-separated; e.g. a JFR recording per proxy).
    */
   static List<String> weftCommand() {
+    return weftCommand(System.getenv("WEFT_PROXY_JAVA_OPTS"), System.getenv("WEFT_BENCH_PROXY_JAVA_OPTS"));
+  }
+
+  static List<String> weftCommand(String proxyOpts, String benchOpts) {
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> cmd = new ArrayList<>(List.of(java,
-        "-XX:+UseZGC", "-Xms64m", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED",
-        "-Dio.netty.allocator.type=pooled"));
-    String extra = System.getenv("WEFT_BENCH_PROXY_JAVA_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      cmd.addAll(List.of(extra.trim().split("\\s+")));
-    }
+    List<String> cmd = new ArrayList<>(List.of(java));
+    // like the launcher's ${WEFT_PROXY_JAVA_OPTS-default}: set but empty means no options
+    cmd.addAll(words(proxyOpts == null ? DEFAULT_PROXY_JAVA_OPTS : proxyOpts));
+    cmd.addAll(COMMON_JAVA_OPTS);
+    cmd.addAll(words(benchOpts));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "weft.cli.Main"));
     return cmd;
+  }
+
+  private static List<String> words(String s) {
+    return s == null || s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
+  }
+
+  /** {@code direct}, {@code weft-c2}, ... as {@link BenchPath#of} reads them. */
+  static final class PathConverter implements ITypeConverter<BenchPath> {
+    @Override
+    public BenchPath convert(String value) {
+      try {
+        return BenchPath.of(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   /** {@code 20s}, {@code 500ms}, {@code 2m}. */
