@@ -176,15 +176,16 @@ final class Http1Pool implements HostPool {
       return;
     }
     idle.addLast(c);
-    long timeout = settings.idleTimeout().toMillis();
+    long timeout = settings.idleTimeout().toNanos();
     if (timeout > 0) {
-      // the cluster's idle_timeout: close a connection nobody reused in time
-      int generation = c.markIdle();
-      c.channel().eventLoop().schedule(() -> {
-        if (c.idleGeneration() == generation && idle.remove(c)) {
-          c.channel().close();
-        }
-      }, timeout, java.util.concurrent.TimeUnit.MILLISECONDS);
+      // the cluster's idle_timeout: close a connection nobody reused in time (no task per release)
+      c.idleTimer.arm(c.channel().eventLoop(), timeout);
+    }
+  }
+
+  void idleExpired(Http1Connection c) {
+    if (idle.remove(c)) {
+      c.channel().close();
     }
   }
 
@@ -193,6 +194,7 @@ final class Http1Pool implements HostPool {
   }
 
   void remove(Http1Connection c) {
+    c.idleTimer.cancel();
     idle.remove(c);
   }
 
