@@ -2,14 +2,17 @@ package weft.proxy.http;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A hashed timing wheel per event loop holding {@link Deadline}s in intrusive lists: arming and
- * cancelling are O(1) link operations with no allocation. While anything is armed, one Netty task
- * per tick visits the buckets whose time has come; deadlines more than a turn away stay in their
- * bucket until a later turn. Idle (nothing armed), it schedules nothing. Confined to its loop.
+ * cancelling are O(1) link operations with no allocation. One Netty task at a time is scheduled,
+ * for the next tick whose bucket holds anything: under load that is every tick, while an idle
+ * proxy holding only long timeouts (a pooled connection's 1 h idle timeout) wakes about once per
+ * turn. Deadlines more than a turn away stay in their bucket until a later turn. Nothing armed,
+ * nothing scheduled. Confined to its loop.
  */
 final class DeadlineWheel {
   static final long TICK_MILLIS = 10;
@@ -25,9 +28,13 @@ final class DeadlineWheel {
   private final int mask;
   private final ArrayList<Deadline> expired = new ArrayList<>();
   private final Runnable tickTask = this::tick;
+  /** The first tick not yet visited. */
   private long nextTick;
   private int armed;
-  private boolean ticking;
+  /** The tick the pending task will visit up to; Long.MAX_VALUE when none is pending. */
+  private long scheduledTick = Long.MAX_VALUE;
+  private ScheduledFuture<?> ticker;
+  private long ticks;
 
   DeadlineWheel(EventLoop loop, long tickNanos, int buckets) {
     if (Integer.bitCount(buckets) != 1) {
@@ -54,9 +61,14 @@ final class DeadlineWheel {
     return armed;
   }
 
+  /** Wake-ups so far (tests: an idle wheel must not poll every tick). */
+  long ticks() {
+    return ticks;
+  }
+
   void add(Deadline d) {
     long now = System.nanoTime();
-    if (armed == 0 && !ticking) {
+    if (armed == 0 && ticker == null) {
       nextTick = now / tickNanos;
     }
     // the first tick at or after the due time; never an already-visited one
@@ -71,10 +83,17 @@ final class DeadlineWheel {
     }
     buckets[b] = d;
     armed++;
-    if (!ticking) {
-      ticking = true;
-      loop.schedule(tickTask, Math.max(0, nextTick * tickNanos + tickNanos - now), TimeUnit.NANOSECONDS);
+    if (t < scheduledTick) {
+      scheduleAt(t, now);
     }
+  }
+
+  private void scheduleAt(long t, long now) {
+    if (ticker != null) {
+      ticker.cancel(false);
+    }
+    scheduledTick = t;
+    ticker = loop.schedule(tickTask, Math.max(0, t * tickNanos - now), TimeUnit.NANOSECONDS);
   }
 
   void remove(Deadline d) {
@@ -93,6 +112,9 @@ final class DeadlineWheel {
   }
 
   private void tick() {
+    ticks++;
+    ticker = null;
+    scheduledTick = Long.MAX_VALUE;
     long now = System.nanoTime();
     long target = now / tickNanos;
     // visit each bucket whose tick has passed (at most one full turn after a stall)
@@ -126,9 +148,16 @@ final class DeadlineWheel {
     }
     expired.clear();
     if (armed > 0) {
-      loop.schedule(tickTask, Math.max(0, nextTick * tickNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } else {
-      ticking = false;
+      // the next bucket holding anything (possibly due only in a later turn)
+      for (int i = 0; i < buckets.length; i++) {
+        long t = nextTick + i;
+        if (buckets[(int) (t & mask)] != null) {
+          if (t < scheduledTick) {
+            scheduleAt(t, System.nanoTime());
+          }
+          break;
+        }
+      }
     }
   }
 

@@ -127,6 +127,19 @@ class DeadlineWheelTest {
   }
 
   @Test
+  void aWheelHoldingOnlyALaterDeadlineWakesForItsBucketNotEveryTick() throws Exception {
+    List<String> fired = new CopyOnWriteArrayList<>();
+    // 64 buckets of 10 ms: the deadline 300 ms away is 30 ticks ahead, visited by one wake-up
+    DeadlineWheel w = onLoop(() -> new DeadlineWheel(loop, TimeUnit.MILLISECONDS.toNanos(10), 64));
+    onLoop(() -> {
+      new Deadline(() -> fired.add("late")).arm(w, TimeUnit.MILLISECONDS.toNanos(300));
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> fired.contains("late"));
+    assertThat(onLoop(w::ticks)).isLessThanOrEqualTo(2);
+  }
+
+  @Test
   void aThrowingCallbackDoesNotStopLaterDeadlines() throws Exception {
     List<String> fired = new CopyOnWriteArrayList<>();
     onLoop(() -> {
