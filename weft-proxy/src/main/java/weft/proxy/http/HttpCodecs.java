@@ -32,9 +32,10 @@ public final class HttpCodecs {
   static final String H1_CODEC = "h1codec";
   /**
    * Receive windows when http2_protocol_options leaves them unset. Envoy documents 256 MiB for
-   * both; weft has no per-stream buffer watermarks behind the window yet, so it advertises Envoy's
-   * edge-proxy recommendation instead (256 KiB per stream, 1 MiB per connection): large enough that
-   * the 64 KiB protocol default is no longer a per-connection serialisation point for uploads.
+   * both, its window doubling as a soft per-stream buffer limit; weft has no per-stream buffer
+   * watermarks behind the window yet, so it stays far smaller (Envoy's edge best practice is 64 KiB
+   * per stream, 1 MiB per connection): 256 KiB per stream and 1 MiB per connection, large enough
+   * that the 64 KiB protocol default is no longer a per-connection serialisation point for uploads.
    */
   static final int DEFAULT_STREAM_WINDOW = 256 * 1024;
   static final int DEFAULT_CONNECTION_WINDOW = 1024 * 1024;
