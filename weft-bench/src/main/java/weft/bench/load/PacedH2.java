@@ -140,7 +140,8 @@ final class PacedH2 extends Http2ChannelDuplexHandler implements OpenLoop.Paced 
           }
         }
       } else if (msg instanceof Http2DataFrame df) {
-        if (df.initialFlowControlledBytes() > 0) {
+        if (df.initialFlowControlledBytes() > 0 && !df.isEndStream()) {
+          // a stream that ends here returns its bytes to the connection window by itself
           ctx.write(new DefaultHttp2WindowUpdateFrame(df.initialFlowControlledBytes()).stream(df.stream()));
         }
         if (df.isEndStream()) {

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -35,8 +34,10 @@ final class ActiveStream implements FilterCallbacks {
   private boolean responseStarted;
   private boolean done;
   private long lastActivityNanos;
-  private ScheduledFuture<?> idleTimer;
-  private ScheduledFuture<?> requestTimer;
+  /** stream_idle_timeout: armed at start, re-armed only when it expires after recent activity. */
+  private final Deadline idleTimer = new Deadline(this::checkIdle);
+  /** request_timeout (off by default): made only when configured. */
+  private Deadline requestTimer;
   boolean closeConnection;
 
   ActiveStream(HcmConfig cfg, ResponseSink sink, DownstreamConnection conn) {
@@ -380,16 +381,17 @@ final class ActiveStream implements FilterCallbacks {
   private void armTimers() {
     long req = cfg.requestTimeout().toNanos();
     if (req > 0) {
-      requestTimer = sink.eventLoop().schedule(() -> {
+      requestTimer = new Deadline(() -> {
         if (!requestEnded && !done) {
           cfg.stats().rqTimeout.inc();
           sendLocalReply(408, "request timeout", null, "request_overall_timeout");
         }
-      }, req, TimeUnit.NANOSECONDS);
+      });
+      requestTimer.arm(sink.eventLoop(), req);
     }
     long idle = cfg.streamIdleTimeout().toNanos();
     if (idle > 0) {
-      idleTimer = sink.eventLoop().schedule(this::checkIdle, idle, TimeUnit.NANOSECONDS);
+      idleTimer.arm(sink.eventLoop(), idle);
     }
   }
 
@@ -398,10 +400,9 @@ final class ActiveStream implements FilterCallbacks {
   @Override
   public void setStreamIdleTimeout(long millis) {
     idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(millis);
-    cancel(idleTimer);
-    idleTimer = null;
+    idleTimer.cancel();
     if (idleTimeoutNanos > 0 && !done) {
-      idleTimer = sink.eventLoop().schedule(this::checkIdle, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+      idleTimer.arm(sink.eventLoop(), idleTimeoutNanos);
     }
   }
 
@@ -415,7 +416,7 @@ final class ActiveStream implements FilterCallbacks {
     }
     long quiet = System.nanoTime() - lastActivityNanos;
     if (quiet < idle) {
-      idleTimer = sink.eventLoop().schedule(this::checkIdle, idle - quiet, TimeUnit.NANOSECONDS);
+      idleTimer.arm(sink.eventLoop(), idle - quiet);
       return;
     }
     cfg.stats().rqIdleTimeout.inc();
@@ -428,9 +429,9 @@ final class ActiveStream implements FilterCallbacks {
     lastActivityNanos = System.nanoTime();
   }
 
-  private static void cancel(ScheduledFuture<?> f) {
-    if (f != null) {
-      f.cancel(false);
+  private static void cancel(Deadline d) {
+    if (d != null) {
+      d.cancel();
     }
   }
 }

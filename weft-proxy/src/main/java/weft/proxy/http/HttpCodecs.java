@@ -9,6 +9,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -16,6 +18,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -27,6 +30,15 @@ import java.util.function.Supplier;
  */
 public final class HttpCodecs {
   static final String H1_CODEC = "h1codec";
+  /**
+   * Receive windows when http2_protocol_options leaves them unset. Envoy documents 256 MiB for
+   * both, its window doubling as a soft per-stream buffer limit; weft has no per-stream buffer
+   * watermarks behind the window yet, so it stays far smaller (Envoy's edge best practice is 64 KiB
+   * per stream, 1 MiB per connection): 256 KiB per stream and 1 MiB per connection, large enough
+   * that the 64 KiB protocol default is no longer a per-connection serialisation point for uploads.
+   */
+  static final int DEFAULT_STREAM_WINDOW = 256 * 1024;
+  static final int DEFAULT_CONNECTION_WINDOW = 1024 * 1024;
   private static final byte[] PREFACE =
       "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -61,8 +73,20 @@ public final class HttpCodecs {
     }
   }
 
+  /**
+   * Flushes once per event-loop turn instead of once per written message: a response relayed from
+   * an upstream read (head, then body) and the responses of several HTTP/2 streams answered in the
+   * same turn leave in one write (and one TLS record run), as Envoy writes once per dispatcher
+   * iteration. During this connection's own reads the flush waits for channelReadComplete.
+   */
+  static void installFlushConsolidation(ChannelPipeline p) {
+    p.addLast("flush", new FlushConsolidationHandler(
+        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+  }
+
   private void installHttp1(ChannelPipeline p) {
     ConnectionTracker tracker = new ConnectionTracker(cfg, drain);
+    installFlushConsolidation(p);
     if (http1Decoder != null) {
       p.addLast(H1_CODEC, http1Decoder.get());
       p.addLast(H1_CODEC + "-encoder", new io.netty.handler.codec.http.HttpResponseEncoder());
@@ -82,13 +106,13 @@ public final class HttpCodecs {
     if (cfg.maxConcurrentStreams() > 0) {
       settings.maxConcurrentStreams(cfg.maxConcurrentStreams());
     }
-    if (cfg.initialStreamWindowSize() > 0) {
-      settings.initialWindowSize(cfg.initialStreamWindowSize());
-    }
+    settings.initialWindowSize(cfg.initialStreamWindowSize() > 0
+        ? cfg.initialStreamWindowSize() : DEFAULT_STREAM_WINDOW);
     Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
         .initialSettings(settings)
         .validateHeaders(true)
         .build();
+    installFlushConsolidation(p);
     p.addLast("h2", codec);
     p.addLast("h2mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
       @Override
@@ -97,11 +121,25 @@ public final class HttpCodecs {
             new Http2ServerStream(cfg, tracker));
       }
     }));
+    growConnectionWindow(p, "h2mux", cfg.initialConnectionWindowSize() > 0
+        ? cfg.initialConnectionWindowSize() : DEFAULT_CONNECTION_WINDOW);
     tracker.register(p.channel(), () -> {
       // GOAWAY with the last stream id lets in-flight streams finish; close when they have
       p.channel().writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
       tracker.closeWhenIdle();
     });
+  }
+
+  /**
+   * The connection window starts at 65,535 (RFC 9113 §6.9.2) whatever SETTINGS say; a
+   * connection-level WINDOW_UPDATE raises it to {@code window}. Written from {@code after} (the
+   * handler behind the frame codec) so that the codec's flow controller accounts for it.
+   */
+  static void growConnectionWindow(ChannelPipeline p, String after, int window) {
+    int delta = window - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
+    if (delta > 0) {
+      p.context(after).writeAndFlush(new DefaultHttp2WindowUpdateFrame(delta));
+    }
   }
 
   /** codec_type AUTO: picks the codec from ALPN or the first bytes, then steps aside. */

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -19,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import weft.proxy.cluster.Host;
 import weft.proxy.cluster.LbContext;
+import weft.proxy.http.Deadline;
 import weft.proxy.http.FilterCallbacks;
 import weft.proxy.http.HttpFilter;
 import weft.proxy.route.MirrorPolicy;
@@ -50,7 +52,8 @@ final class RouterFilter implements HttpFilter, LbContext {
   UpstreamAttempt attempt;
   int retriesDone;
   private final List<Host> triedHosts = new ArrayList<>(2);
-  private ScheduledFuture<?> routeTimer;
+  /** The route timeout (15 s unless the route says otherwise), armed when the request ends. */
+  private Deadline routeTimer;
   private ScheduledFuture<?> retryTimer;
   boolean finished;
   private List<ShadowExchange> shadows;
@@ -184,17 +187,23 @@ final class RouterFilter implements HttpFilter, LbContext {
     }
   }
 
-  /** A fresh request head for one attempt (each codec may add its own headers). */
+  /**
+   * The request head for one attempt. The downstream header map is forwarded as is, not copied:
+   * every edit (hop-by-hop removal, XFF, x-request-id, route mutations and rewrites) was made in
+   * place before the first attempt, and what an attempt adds (the framing header below, the
+   * HTTP/2 codec's scheme extension, which Http2Exchange removes again) is the same for every
+   * attempt. Mirrors take their own copy before the first attempt starts.
+   */
   HttpRequest headForAttempt(boolean http2) {
-    var headers = head.headers().copy();
-    if (!requestEnded || !body.isEmpty()) {
-      if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-      }
-    }
+    HttpHeaders headers = head.headers();
     if (requestEnded && body.isEmpty()) {
+      // a retry after the body turned out empty: no chunked framing left from an earlier try
+      headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
       return new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
           Unpooled.EMPTY_BUFFER, headers, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+    }
+    if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     return new DefaultHttpRequest(head.protocolVersion(), head.method(), head.uri(), headers);
   }
@@ -311,7 +320,7 @@ final class RouterFilter implements HttpFilter, LbContext {
     }
     finished = true;
     if (routeTimer != null) {
-      routeTimer.cancel(false);
+      routeTimer.cancel();
     }
     if (retryTimer != null && retryTimer.cancel(false)) {
       target.cluster().circuitBreakers().releaseRetry();
@@ -325,7 +334,8 @@ final class RouterFilter implements HttpFilter, LbContext {
     if (ms <= 0 || routeTimer != null || finished) {
       return;
     }
-    routeTimer = cb.eventLoop().schedule(this::onRouteTimeout, ms, TimeUnit.MILLISECONDS);
+    routeTimer = new Deadline(this::onRouteTimeout);
+    routeTimer.arm(cb.eventLoop(), TimeUnit.MILLISECONDS.toNanos(ms));
   }
 
   private void onRouteTimeout() {

@@ -5,9 +5,9 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import weft.proxy.cluster.Host;
+import weft.proxy.http.Deadline;
 import weft.proxy.upstream.HostPool;
 import weft.proxy.upstream.UpstreamFailure;
 import weft.proxy.upstream.UpstreamListener;
@@ -25,7 +25,7 @@ final class UpstreamAttempt implements UpstreamListener {
   private UpstreamStream stream;
   private HostPool.Cancellable pending;
   private long startNanos;
-  private ScheduledFuture<?> perTry;
+  private Deadline perTry;
   private boolean ended;
   private boolean discarding;
   private boolean responseDone;
@@ -45,7 +45,8 @@ final class UpstreamAttempt implements UpstreamListener {
     startNanos = System.nanoTime();
     long perTryMs = r.retry.perTryTimeoutMillis();
     if (perTryMs > 0) {
-      perTry = r.cb.eventLoop().schedule(this::onPerTryTimeout, perTryMs, TimeUnit.MILLISECONDS);
+      perTry = new Deadline(this::onPerTryTimeout);
+      perTry.arm(r.cb.eventLoop(), TimeUnit.MILLISECONDS.toNanos(perTryMs));
     }
     pending = r.cfg.pools.newStream(r.cb.eventLoop(), r.target.cluster().name(), host.address(),
         host.hostname() == null || host.hostname().isEmpty()
@@ -216,7 +217,7 @@ final class UpstreamAttempt implements UpstreamListener {
 
   private void cancelPerTry() {
     if (perTry != null) {
-      perTry.cancel(false);
+      perTry.cancel();
       perTry = null;
     }
   }

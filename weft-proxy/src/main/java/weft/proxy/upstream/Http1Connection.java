@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.SocketAddress;
+import weft.proxy.http.Deadline;
 
 /**
  * One upstream HTTP/1.1 connection: carries one exchange at a time and goes back to its pool's
@@ -31,24 +32,17 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
   Http1Connection(Channel channel, Http1Pool pool) {
     this.channel = channel;
     this.pool = pool;
+    this.idleTimer = new Deadline(() -> pool.idleExpired(this));
   }
 
-  private int idleGeneration;
-
-  /** Marks the connection idle; an exchange attached later makes the mark stale. */
-  int markIdle() {
-    return ++idleGeneration;
-  }
-
-  int idleGeneration() {
-    return idleGeneration;
-  }
+  /** The cluster's idle_timeout while this connection waits in the pool's idle list. */
+  final Deadline idleTimer;
 
   private long requests;
 
   /** Starts an exchange on this (idle or new) connection. */
   void attach(UpstreamListener l) {
-    idleGeneration++;
+    idleTimer.cancel();
     requests++;
     this.listener = l;
     requestDone = false;

@@ -35,6 +35,21 @@ final class Http1Pool implements HostPool {
     this.events = events;
   }
 
+  /** A request waiting for a connection: served by whichever connection is free first. */
+  private static final class Waiter {
+    final UpstreamListener listener;
+    boolean done;
+
+    Waiter(UpstreamListener listener) {
+      this.listener = listener;
+    }
+  }
+
+  private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+  private int connecting;
+  /** Connections established and not yet closed (busy or idle). */
+  private int open;
+
   @Override
   public Cancellable newStream(UpstreamListener listener) {
     while (!idle.isEmpty()) {
@@ -48,12 +63,34 @@ final class Http1Pool implements HostPool {
       listener.onFailure(UpstreamFailure.OVERFLOW, "pending requests overflow");
       return () -> {};
     }
-    if (!events.tryAcquireConnection()) {
+    Waiter w = new Waiter(listener);
+    waiting.addLast(w);
+    // one connection per waiter still without one; a connection freed meanwhile serves the
+    // oldest waiter first (Envoy's pool), so a backlog does not turn into a connection per request
+    // at max_connections the request waits for a busy connection to free up, as Envoy's pending
+    // queue (bounded by max_pending_requests); with none open or connecting it overflows
+    if (connecting < waiting.size() && !connect() && open == 0 && connecting == 0) {
+      waiting.remove(w);
+      w.done = true;
       events.releasePending();
       listener.onFailure(UpstreamFailure.OVERFLOW, "connections overflow");
       return () -> {};
     }
-    boolean[] cancelled = new boolean[1];
+    return () -> {
+      if (!w.done) {
+        w.done = true;
+        waiting.remove(w);
+        events.releasePending();
+      }
+    };
+  }
+
+  /** Starts one connection; false when max_connections refuses it. */
+  private boolean connect() {
+    if (!events.tryAcquireConnection()) {
+      return false;
+    }
+    connecting++;
     ChannelFuture f = bootstrap.handler(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
@@ -67,28 +104,55 @@ final class Http1Pool implements HostPool {
     }).connect(address);
     events.connecting();
     f.addListener((ChannelFuture cf) -> {
-      events.releasePending();
       if (!cf.isSuccess()) {
         events.connectFailed();
         events.releaseConnection();
-        if (!cancelled[0]) {
-          listener.onFailure(UpstreamFailure.CONNECTION_FAILURE, describe(cf.cause()));
-        }
+        connectFailed(UpstreamFailure.CONNECTION_FAILURE, describe(cf.cause()));
         return;
       }
       events.connected(cf.channel());
-      cf.channel().closeFuture().addListener(x -> events.releaseConnection());
-      if (cancelled[0] || closed) {
-        cf.channel().close();
-        return;
-      }
+      open++;
+      cf.channel().closeFuture().addListener(x -> {
+        open--;
+        events.releaseConnection();
+        connectForWaiters();
+      });
       Http1Connection c = cf.channel().pipeline().get(Http1Connection.class);
-      TlsReady.whenReady(cf.channel(), () -> c.attach(listener),
-          cause -> listener.onFailure(UpstreamFailure.CONNECTION_FAILURE, "tls error: " + cause));
+      TlsReady.whenReady(cf.channel(), () -> {
+        connecting--;
+        if (closed) {
+          cf.channel().close();
+        } else {
+          release(c);
+        }
+      }, cause -> connectFailed(UpstreamFailure.CONNECTION_FAILURE, "tls error: " + cause));
     });
-    return () -> {
-      cancelled[0] = true;
-    };
+    return true;
+  }
+
+  /** A connection closed: waiters held back by max_connections may connect now. */
+  private void connectForWaiters() {
+    while (!closed && waiting.size() > connecting && connect()) {
+      // one new connection per waiter without one
+    }
+    if (open == 0 && connecting == 0) {
+      failWaiters(waiting.size(), UpstreamFailure.OVERFLOW, "connections overflow");
+    }
+  }
+
+  private void failWaiters(int n, UpstreamFailure failure, String detail) {
+    for (int i = 0; i < n && !waiting.isEmpty(); i++) {
+      Waiter w = waiting.pollFirst();
+      w.done = true;
+      events.releasePending();
+      w.listener.onFailure(failure, detail);
+    }
+  }
+
+  /** A connection attempt failed: the waiters it was started for fail with it. */
+  private void connectFailed(UpstreamFailure failure, String detail) {
+    connecting--;
+    failWaiters(waiting.size() - connecting, failure, detail);
   }
 
   static String describe(Throwable cause) {
@@ -98,21 +162,30 @@ final class Http1Pool implements HostPool {
     return cause == null ? "unknown" : String.valueOf(cause.getMessage());
   }
 
+  /** A connection is free (new, or its exchange ended): serves the oldest waiter, else idles. */
   void release(Http1Connection c) {
     if (closed) {
       c.channel().close();
       return;
     }
+    Waiter w = waiting.pollFirst();
+    if (w != null) {
+      w.done = true;
+      events.releasePending();
+      c.attach(w.listener);
+      return;
+    }
     idle.addLast(c);
-    long timeout = settings.idleTimeout().toMillis();
+    long timeout = settings.idleTimeout().toNanos();
     if (timeout > 0) {
-      // the cluster's idle_timeout: close a connection nobody reused in time
-      int generation = c.markIdle();
-      c.channel().eventLoop().schedule(() -> {
-        if (c.idleGeneration() == generation && idle.remove(c)) {
-          c.channel().close();
-        }
-      }, timeout, java.util.concurrent.TimeUnit.MILLISECONDS);
+      // the cluster's idle_timeout: close a connection nobody reused in time (no task per release)
+      c.idleTimer.arm(c.channel().eventLoop(), timeout);
+    }
+  }
+
+  void idleExpired(Http1Connection c) {
+    if (idle.remove(c)) {
+      c.channel().close();
     }
   }
 
@@ -121,6 +194,7 @@ final class Http1Pool implements HostPool {
   }
 
   void remove(Http1Connection c) {
+    c.idleTimer.cancel();
     idle.remove(c);
   }
 
@@ -131,5 +205,10 @@ final class Http1Pool implements HostPool {
       c.channel().close();
     }
     idle.clear();
+    for (Waiter w : waiting) {
+      w.done = true;
+      events.releasePending();
+    }
+    waiting.clear();
   }
 }

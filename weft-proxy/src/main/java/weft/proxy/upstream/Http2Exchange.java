@@ -32,10 +32,18 @@ final class Http2Exchange extends ChannelInboundHandlerAdapter implements Upstre
   @Override
   public void write(HttpObject message) {
     if (message instanceof io.netty.handler.codec.http.HttpRequest req) {
-      // the stream codec takes :scheme from this extension header; default http
-      if (!req.headers().contains(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text())) {
-        req.headers().set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), "http");
+      // the stream codec takes :scheme from this extension header (default http); it encodes the
+      // head during this write, so the shared request header map gets the header only meanwhile
+      var h = req.headers();
+      boolean added = !h.contains(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text());
+      if (added) {
+        h.set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), "http");
       }
+      channel.writeAndFlush(message);
+      if (added) {
+        h.remove(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text());
+      }
+      return;
     }
     channel.writeAndFlush(message);
   }

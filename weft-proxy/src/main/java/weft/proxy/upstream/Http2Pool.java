@@ -3,9 +3,12 @@ package weft.proxy.upstream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -13,6 +16,7 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +26,14 @@ import java.util.List;
  * the stream limits allow (min of the cluster's max_concurrent_streams and the peer's SETTINGS).
  */
 final class Http2Pool implements HostPool {
+  /**
+   * Receive windows for responses: 256 KiB per stream, 1 MiB per connection (weft's defaults, as
+   * for downstream HTTP/2 in HttpCodecs), so that many concurrent responses on one pooled
+   * connection are not paced by the 64 KiB protocol default.
+   */
+  static final int STREAM_WINDOW = 256 * 1024;
+  static final int CONNECTION_WINDOW = 1024 * 1024;
+
   private final Bootstrap bootstrap;
   private final InetSocketAddress address;
   private final String hostname;
@@ -70,6 +82,20 @@ final class Http2Pool implements HostPool {
     }
   }
 
+  /**
+   * The connection window starts at 65,535 whatever SETTINGS say (RFC 9113 §6.9.2): once the codec
+   * has sent its preface (it does so on channelActive, before passing the event on), a
+   * connection-level WINDOW_UPDATE through the codec raises it to {@link #CONNECTION_WINDOW}.
+   */
+  private static final class ConnectionWindow extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE));
+      ctx.pipeline().remove(this);
+      super.channelActive(ctx);
+    }
+  }
+
   @Override
   public Cancellable newStream(UpstreamListener listener) {
     for (Conn c : conns) {
@@ -111,8 +137,13 @@ final class Http2Pool implements HostPool {
         if (settings.tls() != null) {
           ch.pipeline().addLast("tls", settings.tls().newHandler(ch.alloc(), hostname, address.getPort()));
         }
+        // one write per loop turn carries every stream's frames (see HttpCodecs)
+        ch.pipeline().addLast("flush", new FlushConsolidationHandler(
+            FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient()
-            .initialSettings(Http2Settings.defaultSettings()).build());
+            .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)
+                .initialWindowSize(STREAM_WINDOW)).build());
+        ch.pipeline().addLast("window", new ConnectionWindow());
         // the client opens every stream; the peer may not push
         ch.pipeline().addLast("mux", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
       }
@@ -129,6 +160,7 @@ final class Http2Pool implements HostPool {
       events.connected(cf.channel());
       c.channel = cf.channel();
       c.codec = cf.channel().pipeline().get(Http2FrameCodec.class);
+
       c.channel.closeFuture().addListener(x -> {
         conns.remove(c);
         events.releaseConnection();

@@ -21,7 +21,23 @@ public final class UpstreamPools {
   private final Bootstrap base;
   private final ConcurrentHashMap<EventLoop, Map<PoolKey, HostPool>> loops = new ConcurrentHashMap<>();
 
-  private record PoolKey(String cluster, InetSocketAddress address, PoolSettings settings) {}
+  /**
+   * Looked up on every request: hashes only the cluster name (its hash is cached) and the address,
+   * and compares the settings by identity first (every request of a cluster carries the same
+   * instance); the generated record methods hashed and compared every settings field each time.
+   */
+  private record PoolKey(String cluster, InetSocketAddress address, PoolSettings settings) {
+    @Override
+    public int hashCode() {
+      return cluster.hashCode() * 31 + address.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PoolKey k && cluster.equals(k.cluster) && address.equals(k.address)
+          && (settings == k.settings || settings.equals(k.settings));
+    }
+  }
 
   public UpstreamPools(Transport transport) {
     this(transport, null);
