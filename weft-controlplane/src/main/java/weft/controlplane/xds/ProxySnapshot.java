@@ -12,13 +12,15 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * The complete xDS configuration of one proxy: what the translator produces and the xDS server
- * publishes. Immutable; {@link #contentHash()} is a SHA-256 over the deterministic serialization of
- * every resource, so two snapshots with the same content have the same hash and republishing one is
+ * publishes. Immutable; {@link #contentHash()} is a SHA-256 over the SHA-256 of the deterministic
+ * serialization of every resource, type by type, so two snapshots with the same content have the same hash and republishing one is
  * a no-op.
  *
  * <p>Build with {@link #of}; the canonical constructor trusts the hash it is given.
@@ -49,18 +51,52 @@ public record ProxySnapshot(
       List<Cluster> clusters,
       List<ClusterLoadAssignment> endpoints,
       List<Secret> secrets) {
+    return of(listeners, routes, clusters, endpoints, secrets, new Hasher());
+  }
+
+  /**
+   * As {@link #of(List, List, List, List, List)}, taking each resource's digest from {@code
+   * hasher}: a translation that gives one resource object to many proxies (a service's cluster)
+   * passes one hasher for all of them and serializes that resource once, not once per proxy.
+   */
+  public static ProxySnapshot of(
+      List<Listener> listeners,
+      List<RouteConfiguration> routes,
+      List<Cluster> clusters,
+      List<ClusterLoadAssignment> endpoints,
+      List<Secret> secrets,
+      Hasher hasher) {
     MessageDigest digest = sha256();
-    // the type separator keeps [a][b] and [a, b] across two types from hashing alike
+    // the type separator keeps [a][b] and [a, b] across two types from hashing alike; each
+    // resource contributes its fixed-length digest, so no length prefix is needed
     for (List<? extends Message> group : List.of(listeners, routes, clusters, endpoints, secrets)) {
       digest.update((byte) 0x1e);
       for (Message m : group) {
-        byte[] bytes = deterministicBytes(m);
-        digest.update(intBytes(bytes.length));
-        digest.update(bytes);
+        digest.update(hasher.digest(m));
       }
     }
     return new ProxySnapshot(
         listeners, routes, clusters, endpoints, secrets, HexFormat.of().formatHex(digest.digest()));
+  }
+
+  /**
+   * Per-resource content digests (SHA-256 of the deterministic serialization), memoised by object
+   * identity: protobuf messages are immutable, so one object always has one digest. Meant to live
+   * for one translation (it keeps every resource it saw reachable); not thread-safe.
+   */
+  public static final class Hasher {
+    private final Map<Message, byte[]> digests = new IdentityHashMap<>();
+    private final MessageDigest sha = sha256();
+
+    /** The resource's digest; callers must not modify the returned array. */
+    byte[] digest(Message m) {
+      byte[] d = digests.get(m);
+      if (d == null) {
+        d = sha.digest(deterministicBytes(m));
+        digests.put(m, d);
+      }
+      return d;
+    }
   }
 
   /** No resources at all: what a proxy gets when the control plane knows nothing for it. */
@@ -80,10 +116,6 @@ public record ProxySnapshot(
       throw new UncheckedIOException("serializing into an array cannot fail", e);
     }
     return out;
-  }
-
-  private static byte[] intBytes(int v) {
-    return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
   }
 
   private static MessageDigest sha256() {

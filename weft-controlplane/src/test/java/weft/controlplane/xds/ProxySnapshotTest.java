@@ -50,4 +50,18 @@ class ProxySnapshotTest {
         .isEqualTo(ProxySnapshot.of(List.of(), List.of(), List.of(c2), List.of(), List.of())
             .contentHash());
   }
+
+  @Test
+  void aSharedHasherGivesTheHashesOfIndependentSnapshots() {
+    Cluster shared = XdsServerTest.cluster("a");
+    Cluster other = XdsServerTest.cluster("b");
+    ProxySnapshot.Hasher hasher = new ProxySnapshot.Hasher();
+    ProxySnapshot first = ProxySnapshot.of(List.of(), List.of(), List.of(shared, other), List.of(), List.of(), hasher);
+    ProxySnapshot second = ProxySnapshot.of(List.of(), List.of(), List.of(shared), List.of(), List.of(), hasher);
+    assertThat(first.contentHash())
+        .isEqualTo(ProxySnapshot.of(List.of(), List.of(), List.of(shared, other), List.of(), List.of()).contentHash());
+    assertThat(second.contentHash())
+        .isEqualTo(ProxySnapshot.of(List.of(), List.of(), List.of(shared), List.of(), List.of()).contentHash())
+        .isNotEqualTo(first.contentHash());
+  }
 }
