@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -19,11 +20,15 @@ import java.util.Objects;
 
 /**
  * The complete xDS configuration of one proxy: what the translator produces and the xDS server
- * publishes. Immutable; {@link #contentHash()} is a SHA-256 over the SHA-256 of the deterministic
- * serialization of every resource, type by type, so two snapshots with the same content have the same hash and republishing one is
- * a no-op.
+ * publishes. Immutable; each of {@link #typeHashes()} is a SHA-256 over the SHA-256 of the
+ * deterministic serialization of every resource of one type, and {@link #contentHash()} is a SHA-256
+ * over those, so two snapshots with the same content have the same hashes and republishing one is a
+ * no-op.
  *
- * <p>Build with {@link #of}; the canonical constructor trusts the hash it is given.
+ * <p>Build with {@link #of}; the canonical constructor trusts the hashes it is given.
+ *
+ * @param typeHashes one hex digest per type, in the order listeners, routes, clusters, endpoints,
+ *     secrets: the xDS server compares these, not the resources, to find the types that changed
  */
 public record ProxySnapshot(
     List<Listener> listeners,
@@ -31,6 +36,7 @@ public record ProxySnapshot(
     List<Cluster> clusters,
     List<ClusterLoadAssignment> endpoints,
     List<Secret> secrets,
+    List<String> typeHashes,
     String contentHash) {
 
   private static final ProxySnapshot EMPTY = of(List.of(), List.of(), List.of(), List.of(), List.of());
@@ -41,6 +47,10 @@ public record ProxySnapshot(
     clusters = List.copyOf(clusters);
     endpoints = List.copyOf(endpoints);
     secrets = List.copyOf(secrets);
+    typeHashes = List.copyOf(typeHashes);
+    if (typeHashes.size() != 5) {
+      throw new IllegalArgumentException("typeHashes: " + typeHashes.size() + " hashes (expected: 5, one per type)");
+    }
     Objects.requireNonNull(contentHash, "contentHash");
   }
 
@@ -67,16 +77,20 @@ public record ProxySnapshot(
       List<Secret> secrets,
       Hasher hasher) {
     MessageDigest digest = sha256();
-    // the type separator keeps [a][b] and [a, b] across two types from hashing alike; each
-    // resource contributes its fixed-length digest, so no length prefix is needed
+    MessageDigest all = sha256();
+    List<String> typeHashes = new ArrayList<>(5);
+    // each type's digest covers its resources' fixed-length digests, and the content hash the five
+    // fixed-length type digests: a resource moved to another type changes the hash
     for (List<? extends Message> group : List.of(listeners, routes, clusters, endpoints, secrets)) {
-      digest.update((byte) 0x1e);
       for (Message m : group) {
         digest.update(hasher.digest(m));
       }
+      byte[] type = digest.digest();
+      all.update(type);
+      typeHashes.add(HexFormat.of().formatHex(type));
     }
-    return new ProxySnapshot(
-        listeners, routes, clusters, endpoints, secrets, HexFormat.of().formatHex(digest.digest()));
+    return new ProxySnapshot(listeners, routes, clusters, endpoints, secrets, typeHashes,
+        HexFormat.of().formatHex(all.digest()));
   }
 
   /**
