@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ import java.util.Map;
  */
 final class CacheSnapshots {
   private final Map<Message, VersionedResource<?>> versioned = new IdentityHashMap<>();
+  // a whole list many nodes share (a namespace's endpoints) at one version: one resource map for all
+  private final Map<List<?>, Map<String, SnapshotResources<?>>> byList = new IdentityHashMap<>();
 
   Snapshot snapshot(ProxySnapshot s, XdsServer.TypeVersions v) {
     return new Versioned(
@@ -33,7 +36,13 @@ final class CacheSnapshots {
         resources(s.secrets(), v.secrets()));
   }
 
+  @SuppressWarnings("unchecked") // keyed by the list itself, so the element type is the list's
   private <T extends Message> SnapshotResources<T> resources(List<T> messages, String version) {
+    return (SnapshotResources<T>) byList.computeIfAbsent(messages, k -> new HashMap<>())
+        .computeIfAbsent(version, v -> build(messages, v));
+  }
+
+  private <T extends Message> SnapshotResources<T> build(List<T> messages, String version) {
     List<VersionedResource<?>> out = new ArrayList<>(messages.size());
     for (T m : messages) {
       out.add(versioned.computeIfAbsent(m, VersionedResource::create));

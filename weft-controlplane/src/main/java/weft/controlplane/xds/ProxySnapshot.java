@@ -76,16 +76,18 @@ public record ProxySnapshot(
       List<ClusterLoadAssignment> endpoints,
       List<Secret> secrets,
       Hasher hasher) {
-    MessageDigest digest = sha256();
+    // immutable first (a no-op for lists already so), so the hasher may memoise lists by identity
+    listeners = List.copyOf(listeners);
+    routes = List.copyOf(routes);
+    clusters = List.copyOf(clusters);
+    endpoints = List.copyOf(endpoints);
+    secrets = List.copyOf(secrets);
     MessageDigest all = sha256();
     List<String> typeHashes = new ArrayList<>(5);
     // each type's digest covers its resources' fixed-length digests, and the content hash the five
     // fixed-length type digests: a resource moved to another type changes the hash
     for (List<? extends Message> group : List.of(listeners, routes, clusters, endpoints, secrets)) {
-      for (Message m : group) {
-        digest.update(hasher.digest(m));
-      }
-      byte[] type = digest.digest();
+      byte[] type = hasher.digest(group);
       all.update(type);
       typeHashes.add(HexFormat.of().formatHex(type));
     }
@@ -100,7 +102,23 @@ public record ProxySnapshot(
    */
   public static final class Hasher {
     private final Map<Message, byte[]> digests = new IdentityHashMap<>();
+    // immutable lists shared by proxies (a namespace's endpoints): one digest per list object
+    private final Map<List<? extends Message>, byte[]> listDigests = new IdentityHashMap<>();
     private final MessageDigest sha = sha256();
+    private final MessageDigest listSha = sha256();
+
+    /** The digest of one type's resources, in order; {@code group} must be immutable (List.copyOf). */
+    byte[] digest(List<? extends Message> group) {
+      byte[] d = listDigests.get(group);
+      if (d == null) {
+        for (Message m : group) {
+          listSha.update(digest(m));
+        }
+        d = listSha.digest();
+        listDigests.put(group, d);
+      }
+      return d;
+    }
 
     /** The resource's digest; callers must not modify the returned array. */
     byte[] digest(Message m) {

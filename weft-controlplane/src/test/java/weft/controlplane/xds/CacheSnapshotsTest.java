@@ -39,4 +39,17 @@ class CacheSnapshotsTest {
     assertThat(built.snapshot(a, VERSIONS).clusters().versionedResources().get("shared"))
         .isSameAs(built.snapshot(b, VERSIONS).clusters().versionedResources().get("shared"));
   }
+
+  @Test
+  void aListSharedByTwoNodesAtOneVersionGetsOneResourceMap() {
+    List<Cluster> shared = List.of(XdsServerTest.cluster("a"), XdsServerTest.cluster("b"));
+    ProxySnapshot a = ProxySnapshot.of(List.of(), List.of(), shared, List.of(), List.of());
+    ProxySnapshot b = ProxySnapshot.of(List.of(), List.of(), shared, List.of(), List.of());
+    CacheSnapshots built = new CacheSnapshots();
+    Snapshot first = built.snapshot(a, VERSIONS);
+    assertThat(built.snapshot(b, VERSIONS).clusters()).isSameAs(first.clusters());
+    Snapshot older = built.snapshot(b, new XdsServer.TypeVersions("1", "2", "0", "4", "5"));
+    assertThat(older.version(Resources.ResourceType.CLUSTER)).isEqualTo("0");
+    assertThat(first.version(Resources.ResourceType.CLUSTER)).isEqualTo("3");
+  }
 }
