@@ -137,7 +137,10 @@ final class Traffic {
         }
       }
     }
-    return new OutboundPart(Outbound.routeConfiguration(hosts), faults, clusters, endpoints, Map.copyOf(hashes));
+    // immutable lists: a proxy's snapshot then holds this very list (List.copyOf returns it), which
+    // the xDS server recognises as shared by every proxy of the namespace and locality
+    return new OutboundPart(Outbound.routeConfiguration(hosts), faults, List.copyOf(clusters), List.copyOf(endpoints),
+        Map.copyOf(hashes));
   }
 
   /** The clusters of one service for one DestinationRule choice (and locality, when it matters). */

@@ -66,6 +66,8 @@ public final class Translator {
         .build();
     Map<String, ProxySnapshot> snapshots = new TreeMap<>();
     FlowLogs logs = FlowLogs.of(options.flowCollector());
+    // proxies share most resource objects (Traffic memoises them): hash each object once
+    ProxySnapshot.Hasher hasher = new ProxySnapshot.Hasher();
     for (Workload w : resources.workloads()) {
       String node = w.metadata().namespace() + "/" + w.metadata().name();
       if (w.addresses().isEmpty()) {
@@ -91,7 +93,7 @@ public final class Translator {
       logs.cluster().ifPresent(clusters::add);
       List<RouteConfiguration> routes = List.of(out.routes());
       List<ClusterLoadAssignment> endpoints = out.endpoints();
-      snapshots.put(node, ProxySnapshot.of(listeners, routes, clusters, endpoints, List.of(root)));
+      snapshots.put(node, ProxySnapshot.of(listeners, routes, clusters, endpoints, List.of(root), hasher));
     }
     ProxySnapshot proxyless = Proxyless.snapshot(traffic, problems);
     return new Translation(snapshots, proxyless, new ArrayList<>(problems));

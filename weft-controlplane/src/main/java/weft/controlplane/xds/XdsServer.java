@@ -2,7 +2,6 @@ package weft.controlplane.xds;
 
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
-import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
@@ -171,19 +170,20 @@ public final class XdsServer implements AutoCloseable {
       desired = Map.copyOf(snapshots);
       long next = version + 1;
       boolean changed = false;
+      CacheSnapshots cacheSnapshots = new CacheSnapshots();
       for (Map.Entry<String, ProxySnapshot> e : desired.entrySet()) {
-        changed |= apply(e.getKey(), e.getValue(), next);
+        changed |= apply(e.getKey(), e.getValue(), next, cacheSnapshots);
       }
       publishedOnce = true;
       for (String node : waiting) {
         if (!desired.containsKey(node)) {
-          changed |= apply(node, defaultSnapshot, next);
+          changed |= apply(node, defaultSnapshot, next, cacheSnapshots);
         }
       }
       waiting.clear();
       for (String node : List.copyOf(published.keySet())) {
         if (!desired.containsKey(node) && !forget(node)) {
-          changed |= apply(node, defaultSnapshot, next);
+          changed |= apply(node, defaultSnapshot, next, cacheSnapshots);
         }
       }
       if (changed) {
@@ -198,9 +198,10 @@ public final class XdsServer implements AutoCloseable {
       defaultSnapshot = snapshot;
       long next = version + 1;
       boolean changed = false;
+      CacheSnapshots cacheSnapshots = new CacheSnapshots();
       for (String node : List.copyOf(published.keySet())) {
         if (!desired.containsKey(node)) {
-          changed |= apply(node, snapshot, next);
+          changed |= apply(node, snapshot, next, cacheSnapshots);
         }
       }
       if (changed) {
@@ -210,7 +211,7 @@ public final class XdsServer implements AutoCloseable {
   }
 
   /** Sets the node's cache snapshot if its content differs; true if it did. Holds lock. */
-  private boolean apply(String node, ProxySnapshot content, long next) {
+  private boolean apply(String node, ProxySnapshot content, long next, CacheSnapshots cacheSnapshots) {
     Published prev = published.get(node);
     if (prev != null && prev.content.contentHash().equals(content.contentHash())) {
       return false;
@@ -218,7 +219,7 @@ public final class XdsServer implements AutoCloseable {
     TypeVersions versions = TypeVersions.next(prev == null ? null : prev.content,
         prev == null ? null : prev.versions, content, Long.toString(next));
     published.put(node, new Published(content, versions));
-    cache.setSnapshot(node, versions.snapshot(content));
+    cache.setSnapshot(node, cacheSnapshots.snapshot(content, versions));
     return true;
   }
 
@@ -234,7 +235,7 @@ public final class XdsServer implements AutoCloseable {
         if (published.isEmpty() && desired.isEmpty()) {
           version++;
         }
-        apply(node, content, version);
+        apply(node, content, version, new CacheSnapshots());
       }
     }
   }
@@ -280,12 +281,15 @@ public final class XdsServer implements AutoCloseable {
       if (prev == null) {
         return new TypeVersions(v, v, v, v, v);
       }
+      // per-type content hashes, not the resources: equals on new protobuf objects is a deep walk
+      List<String> a = prev.typeHashes();
+      List<String> b = next.typeHashes();
       return new TypeVersions(
-          prev.listeners().equals(next.listeners()) ? prevVersions.listeners : v,
-          prev.routes().equals(next.routes()) ? prevVersions.routes : v,
-          prev.clusters().equals(next.clusters()) ? prevVersions.clusters : v,
-          prev.endpoints().equals(next.endpoints()) ? prevVersions.endpoints : v,
-          prev.secrets().equals(next.secrets()) ? prevVersions.secrets : v);
+          a.get(0).equals(b.get(0)) ? prevVersions.listeners : v,
+          a.get(1).equals(b.get(1)) ? prevVersions.routes : v,
+          a.get(2).equals(b.get(2)) ? prevVersions.clusters : v,
+          a.get(3).equals(b.get(3)) ? prevVersions.endpoints : v,
+          a.get(4).equals(b.get(4)) ? prevVersions.secrets : v);
     }
 
     Map<String, String> byTypeUrl() {
@@ -295,15 +299,6 @@ public final class XdsServer implements AutoCloseable {
           Resources.V3.CLUSTER_TYPE_URL, clusters,
           Resources.V3.ENDPOINT_TYPE_URL, endpoints,
           Resources.V3.SECRET_TYPE_URL, secrets);
-    }
-
-    Snapshot snapshot(ProxySnapshot s) {
-      return Snapshot.create(
-          s.clusters(), clusters,
-          s.endpoints(), endpoints,
-          s.listeners(), listeners,
-          s.routes(), routes,
-          s.secrets(), secrets);
     }
   }
 }

@@ -50,4 +50,30 @@ class ProxySnapshotTest {
         .isEqualTo(ProxySnapshot.of(List.of(), List.of(), List.of(c2), List.of(), List.of())
             .contentHash());
   }
+
+  @Test
+  void aSharedHasherGivesTheHashesOfIndependentSnapshots() {
+    Cluster shared = XdsServerTest.cluster("a");
+    Cluster other = XdsServerTest.cluster("b");
+    ProxySnapshot.Hasher hasher = new ProxySnapshot.Hasher();
+    ProxySnapshot first = ProxySnapshot.of(List.of(), List.of(), List.of(shared, other), List.of(), List.of(), hasher);
+    ProxySnapshot second = ProxySnapshot.of(List.of(), List.of(), List.of(shared), List.of(), List.of(), hasher);
+    assertThat(first.contentHash())
+        .isEqualTo(ProxySnapshot.of(List.of(), List.of(), List.of(shared, other), List.of(), List.of()).contentHash());
+    assertThat(second.contentHash())
+        .isEqualTo(ProxySnapshot.of(List.of(), List.of(), List.of(shared), List.of(), List.of()).contentHash())
+        .isNotEqualTo(first.contentHash());
+  }
+
+  @Test
+  void aListSharedByTwoSnapshotsHashesAsItsContent() {
+    List<Cluster> shared = List.of(XdsServerTest.cluster("a"), XdsServerTest.cluster("b"));
+    ProxySnapshot.Hasher hasher = new ProxySnapshot.Hasher();
+    ProxySnapshot asClusters = ProxySnapshot.of(List.of(), List.of(), shared, List.of(), List.of(), hasher);
+    ProxySnapshot again = ProxySnapshot.of(List.of(), List.of(), shared, List.of(), List.of(), hasher);
+    assertThat(again).isEqualTo(asClusters);
+    assertThat(again.clusters()).isSameAs(shared);
+    assertThat(again.contentHash()).isEqualTo(ProxySnapshot.of(List.of(), List.of(),
+        List.of(XdsServerTest.cluster("a"), XdsServerTest.cluster("b")), List.of(), List.of()).contentHash());
+  }
 }
