@@ -16,7 +16,8 @@ import weft.policy.lint.Linter;
     name = "lint",
     description = "Find dead L7 rules, allows shadowed by denies, selectors matching nothing, "
         + "dialects that disagree, and default deny that allows nothing.",
-    footer = {"", "Exit status: 0 without errors (warnings allowed), 1 with errors, 2 on invalid input."})
+    footer = {"", "Example:", "  weft policy lint -f examples/policies/resources",
+        "", "Exit status: 0 without errors (warnings allowed), 1 with errors, 2 on invalid input."})
 final class LintCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin PolicyInputOptions inputs;

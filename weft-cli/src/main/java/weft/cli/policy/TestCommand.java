@@ -16,7 +16,8 @@ import weft.policy.engine.Verdict;
 @Command(
     name = "test",
     description = "Run the probes of PROBES.yaml; print each failure with its trace.",
-    footer = {"", "Exit status: 0 when every probe passes, 1 when one fails, 2 on invalid input."})
+    footer = {"", "Example:", "  weft policy test -f examples/policies/resources examples/policies/probes.yaml",
+        "", "Exit status: 0 when every probe passes, 1 when one fails, 2 on invalid input."})
 final class TestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin PolicyInputOptions inputs;

@@ -14,7 +14,10 @@ import weft.policy.engine.Verdict;
 @Command(
     name = "trace",
     description = "Judge one flow and show, per dialect, the rule that allowed or denied it.",
-    footer = {"", "Exit status: 0 when traced (ALLOW or DENY), 2 on invalid input."})
+    footer = {"", "Example:",
+        "  weft policy trace -f examples/policies/resources --from default/tweet --to default/jobs-api --port 80 \\",
+        "      --http-method POST --http-path /jobs",
+        "", "Exit status: 0 when traced (ALLOW or DENY), 2 on invalid input."})
 final class TraceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin PolicyInputOptions inputs;

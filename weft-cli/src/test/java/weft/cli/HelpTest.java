@@ -1,0 +1,52 @@
+package weft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/** Issue 5: "`weft --help` with examples on every subcommand". */
+class HelpTest {
+  static Stream<String> commands() {
+    List<String> out = new ArrayList<>();
+    collect(new CommandLine(new WeftCommand()), "", out);
+    return out.stream();
+  }
+
+  private static void collect(CommandLine cli, String prefix, List<String> out) {
+    cli.getSubcommands().forEach((name, sub) -> {
+      if (sub.getCommandSpec().aliases().length > 0 && List.of(sub.getCommandSpec().aliases()).contains(name)) {
+        return;
+      }
+      String path = (prefix + " " + name).trim();
+      out.add(path);
+      collect(sub, path, out);
+    });
+  }
+
+  @ParameterizedTest(name = "weft {0} --help")
+  @MethodSource("commands")
+  void everySubcommandAnswersHelpWithAnExample(String command) {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.add("--help");
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream saved = System.out;
+    int code;
+    try {
+      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+      code = Main.run(args.toArray(String[]::new));
+    } finally {
+      System.setOut(saved);
+    }
+    String help = buf.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(help).isZero();
+    assertThat(help).contains("Usage: weft " + command).containsIgnoringCase("example");
+  }
+}
