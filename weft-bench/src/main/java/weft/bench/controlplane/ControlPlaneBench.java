@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import weft.bench.Host;
 
 /**
  * {@code weft bench controlplane}: a real control plane (config dir, store, translator, xDS server)

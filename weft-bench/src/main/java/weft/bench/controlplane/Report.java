@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import weft.bench.Host;
 
 /** The markdown report: machine, setup, one table for the sync and one per kind of change, notes. */
 final class Report {

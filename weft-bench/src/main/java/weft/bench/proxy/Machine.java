@@ -1,42 +1,13 @@
 package weft.bench.proxy;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import weft.bench.Host;
 
 /** The machine description printed above the tables. */
 final class Machine {
   private Machine() {}
-
-  static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
-  }
-
-  static double load1() {
-    try {
-      return Double.parseDouble(loadAverage().split(" ")[0]);
-    } catch (RuntimeException e) {
-      return Double.NaN;
-    }
-  }
-
-  static String cpuModel() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst().orElse("unknown");
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
 
   static String describe(ProxyBenchSettings s, Duration perMeasurement, String loadBefore, String loadAfter, Path work,
       String backend, String generators) {
@@ -46,7 +17,7 @@ final class Machine {
     }
     return "# weft bench proxy\n\n"
         + "- date: " + Instant.now() + "\n"
-        + "- machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + cpuModel() + "), kernel "
+        + "- machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + Host.cpuModel() + "), kernel "
         + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", JDK "
         + System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version") + "\n"
         + "- load average (1/5/15 min): " + loadBefore + " before, " + loadAfter + " after; each row's load1 "

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import weft.bench.Host;
 import weft.bench.load.ClientGroup;
 import weft.bench.load.ClosedLoop;
 import weft.bench.load.LatencyResult;
@@ -53,7 +54,7 @@ public final class ProxyBench {
   public static String run(ProxyBenchSettings settings, PrintStream progress) throws IOException, InterruptedException {
     Path work = Files.createTempDirectory("weft-bench-");
     ProxyBench bench = new ProxyBench(settings, progress, work, Peers.detect(settings.usePeers()));
-    String loadBefore = Machine.loadAverage();
+    String loadBefore = Host.loadAverage();
     bench.peers.skipped().forEach(s -> bench.say("skipped " + s));
     String backendDescription;
     // Ctrl-C must not leave nginx, HAProxy or weft children running: they outlive the JVM otherwise
@@ -70,7 +71,7 @@ public final class ProxyBench {
       }
     }
     bench.say("done");
-    return Machine.describe(settings, bench.perMeasurement, loadBefore, Machine.loadAverage(), work, backendDescription,
+    return Machine.describe(settings, bench.perMeasurement, loadBefore, Host.loadAverage(), work, backendDescription,
         bench.closedLoops.describe()) + bench.peers.markdown() + bench.failuresMarkdown() + bench.tables.markdown();
   }
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import weft.bench.Host;
 import weft.bench.load.LatencyResult;
 import weft.bench.load.Protocol;
 import weft.bench.load.ThroughputResult;
@@ -53,19 +54,19 @@ final class Tables {
   /** {@code meanMillis} and {@code p99Millis} as the closed-loop generator saw them (NaN when it does not say). */
   void throughput(ClosedLoop scenario, String path, ThroughputResult r, double meanMillis, double p99Millis,
       double cpuPerK) {
-    throughput.get(scenario).add(path, r.requestsPerSecond(), r.errors(), meanMillis, p99Millis, cpuPerK, Machine.load1());
+    throughput.get(scenario).add(path, r.requestsPerSecond(), r.errors(), meanMillis, p99Millis, cpuPerK, Host.load1());
   }
 
   /** A closed-loop measurement that produced no figures, with why. */
   void throughputFailed(ClosedLoop scenario, String path, String why) {
     Table t = throughput.get(scenario);
-    t.add(path, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Machine.load1());
+    t.add(path, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Host.load1());
     t.note(path, why);
   }
 
   void latency(int rate, Protocol p, String path, LatencyResult r, double cpuPerK) {
     latency.get(key(rate, p)).add(path, r.achievedRate(), r.percentileMillis(50), r.percentileMillis(90),
-        r.percentileMillis(99), r.percentileMillis(99.9), r.errors(), cpuPerK, Machine.load1());
+        r.percentileMillis(99), r.percentileMillis(99.9), r.errors(), cpuPerK, Host.load1());
   }
 
   void memory(String path, double mib) {
@@ -73,7 +74,7 @@ final class Tables {
   }
 
   void handshakes(String path, ThroughputResult r, double cpuPerK) {
-    handshakes.add(path, r.requestsPerSecond(), r.errors(), cpuPerK, Machine.load1());
+    handshakes.add(path, r.requestsPerSecond(), r.errors(), cpuPerK, Host.load1());
   }
 
   List<Table> all() {

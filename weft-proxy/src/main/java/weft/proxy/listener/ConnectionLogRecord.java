@@ -1,10 +1,9 @@
 package weft.proxy.listener;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetSocketAddress;
 import java.util.List;
-import weft.proxy.observe.AccessLogRecord;
+import weft.proxy.observe.ConnectionAccessLogRecord;
 
 /**
  * One closed downstream connection, for the listener's own {@code access_log} (Envoy logs every
@@ -12,45 +11,10 @@ import weft.proxy.observe.AccessLogRecord;
  * details. HTTP and upstream fields are absent; byte counts are not tracked at this level (0).
  */
 record ConnectionLogRecord(Channel ch, ConnectionStreamInfo info, long durationMillis)
-    implements AccessLogRecord {
+    implements ConnectionAccessLogRecord {
   @Override
   public long startEpochMillis() {
     return info.startEpochMillis();
-  }
-
-  @Override
-  public String protocol() {
-    return null;
-  }
-
-  @Override
-  public String requestMethod() {
-    return null;
-  }
-
-  @Override
-  public String requestPath() {
-    return null;
-  }
-
-  @Override
-  public String authority() {
-    return null;
-  }
-
-  @Override
-  public HttpHeaders requestHeaders() {
-    return null;
-  }
-
-  @Override
-  public HttpHeaders responseHeaders() {
-    return null;
-  }
-
-  @Override
-  public int responseCode() {
-    return 0;
   }
 
   @Override

@@ -1,12 +1,11 @@
 package weft.proxy.server;
 
-import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetSocketAddress;
-import weft.proxy.observe.AccessLogRecord;
+import weft.proxy.observe.ConnectionAccessLogRecord;
 import weft.proxy.tcp.TcpSession;
 
 /** A finished tcp_proxy connection as an access log record (HTTP fields absent, as Envoy's "-"). */
-record TcpAccessLogRecord(TcpSession s) implements AccessLogRecord {
+record TcpAccessLogRecord(TcpSession s) implements ConnectionAccessLogRecord {
   @Override
   public long startEpochMillis() {
     return s.startEpochMillis();
@@ -15,41 +14,6 @@ record TcpAccessLogRecord(TcpSession s) implements AccessLogRecord {
   @Override
   public long durationMillis() {
     return s.durationMillis();
-  }
-
-  @Override
-  public String protocol() {
-    return null;
-  }
-
-  @Override
-  public String requestMethod() {
-    return null;
-  }
-
-  @Override
-  public String requestPath() {
-    return null;
-  }
-
-  @Override
-  public String authority() {
-    return null;
-  }
-
-  @Override
-  public HttpHeaders requestHeaders() {
-    return null;
-  }
-
-  @Override
-  public HttpHeaders responseHeaders() {
-    return null;
-  }
-
-  @Override
-  public int responseCode() {
-    return 0;
   }
 
   @Override

@@ -1,4 +1,4 @@
-package weft.bench.controlplane;
+package weft.bench;
 
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -7,11 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
-/** The machine and JVM the figures come from, for the report's header. */
-final class Host {
+/** The machine and JVM the figures come from, for the reports' headers (both harnesses). */
+public final class Host {
   private Host() {}
 
-  static String loadAverage() {
+  public static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
       return f[0] + " " + f[1] + " " + f[2];
@@ -20,7 +20,16 @@ final class Host {
     }
   }
 
-  static String cpuModel() {
+  /** The 1-minute load average, NaN where /proc is not there. */
+  public static double load1() {
+    try {
+      return Double.parseDouble(loadAverage().split(" ")[0]);
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  public static String cpuModel() {
     try {
       return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
           .filter(l -> l.startsWith("model name"))
@@ -32,7 +41,7 @@ final class Host {
   }
 
   /** This process's peak resident set (VmHWM), MiB; NaN where /proc is not there. */
-  static double peakRssMib() {
+  public static double peakRssMib() {
     try {
       for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (l.startsWith("VmHWM:")) {
@@ -45,7 +54,7 @@ final class Host {
     return Double.NaN;
   }
 
-  static String describe() {
+  public static String describe() {
     String gcs = ManagementFactory.getGarbageCollectorMXBeans().stream()
         .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", "));
     return Runtime.getRuntime().availableProcessors() + " cores (" + cpuModel() + "), "
