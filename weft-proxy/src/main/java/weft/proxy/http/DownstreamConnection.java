@@ -7,8 +7,8 @@ import javax.net.ssl.SSLSession;
 
 /**
  * The downstream connection a stream arrived on: addresses and TLS state. Immutable. {@code
- * verifiedPeer} is read from the certificate once per connection (RBAC and access logs ask per
- * request; parsing and hashing the certificate each time would cost microseconds per request).
+ * verifiedPeer} comes from the connection's {@link weft.proxy.listener.ConnectionStreamInfo}, which
+ * reads the certificate once per connection.
  */
 public record DownstreamConnection(
     InetSocketAddress remoteAddress,
@@ -32,9 +32,7 @@ public record DownstreamConnection(
     }
     boolean verified = Boolean.TRUE.equals(
         ch.attr(weft.proxy.listener.ListenerServer.PEER_VERIFIED).get());
-    // the client certificate's identity, only when the handshake verified it; else none
-    weft.proxy.tls.PeerIdentity peer = session == null || !verified
-        ? weft.proxy.tls.PeerIdentity.NONE : weft.proxy.tls.PeerIdentity.of(session);
+    weft.proxy.tls.PeerIdentity peer = weft.proxy.listener.ConnectionStreamInfo.of(ch).verifiedPeer();
     return new DownstreamConnection((InetSocketAddress) ch.remoteAddress(),
         (InetSocketAddress) ch.localAddress(), session, sni, verified, peer);
   }

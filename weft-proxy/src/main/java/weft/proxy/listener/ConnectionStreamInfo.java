@@ -25,6 +25,7 @@ public final class ConnectionStreamInfo {
   private final long startNanos = System.nanoTime();
   private String terminationDetails;
   private String responseFlags = "";
+  private PeerIdentity verifiedPeer;
 
   private ConnectionStreamInfo(Channel channel) {
     this.channel = channel;
@@ -96,13 +97,27 @@ public final class ConnectionStreamInfo {
     return detected == null || detected.serverName().isEmpty() ? null : detected.serverName();
   }
 
+  /**
+   * The client certificate's identity, only when the handshake verified it (an unverified
+   * certificate is not an identity: anyone can present one); else {@link PeerIdentity#NONE}. Read
+   * from the certificate once per connection, after the handshake: network RBAC, the HTTP streams
+   * and the access logs all ask.
+   */
+  public PeerIdentity verifiedPeer() {
+    if (verifiedPeer != null) {
+      return verifiedPeer;
+    }
+    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+    Boolean verified = channel.attr(ListenerServer.PEER_VERIFIED).get();
+    if (ssl == null || verified == null || !verified || !ssl.handshakeFuture().isDone()) {
+      return PeerIdentity.NONE;
+    }
+    verifiedPeer = PeerIdentity.of(ssl.engine().getSession());
+    return verifiedPeer;
+  }
+
   /** URI SANs of the client certificate, only when the handshake verified it. */
   public List<String> verifiedPeerUriSans() {
-    Boolean verified = channel.attr(ListenerServer.PEER_VERIFIED).get();
-    SSLSession s = tlsSession();
-    if (s == null || verified == null || !verified) {
-      return List.of();
-    }
-    return PeerIdentity.of(s).uriSans();
+    return verifiedPeer().uriSans();
   }
 }

@@ -52,10 +52,7 @@ public final class RbacNetworkHandler extends ChannelInboundHandlerAdapter {
       local = (InetSocketAddress) ctx.channel().localAddress();
       SslHandler ssl = ctx.pipeline().get(SslHandler.class);
       tls = ssl != null;
-      Boolean verified = ctx.channel().attr(ListenerServer.PEER_VERIFIED).get();
-      // an unverified certificate is not an identity: anyone can present one
-      peer = ssl == null || verified == null || !verified
-          ? PeerIdentity.NONE : PeerIdentity.of(ssl.engine().getSession());
+      peer = ConnectionStreamInfo.of(ctx.channel()).verifiedPeer();
       var detected = ctx.channel().attr(TlsInspector.RESULT).get();
       sni = detected == null ? "" : detected.serverName();
     }
