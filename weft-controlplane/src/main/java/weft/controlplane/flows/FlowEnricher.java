@@ -54,13 +54,20 @@ public final class FlowEnricher {
   }
 
   private MeshView mesh() {
-    StoreState s = state.get();
     MeshView m = mesh;
-    if (m == null || m.revision != s.revision()) {
-      m = new MeshView(s.revision(), s.resources(), options, clusterDomain);
-      mesh = m; // racing threads build equal views: last write wins harmlessly
+    if (m != null && m.revision == state.get().revision()) {
+      return m;
     }
-    return m;
+    // building compiles the policy set: the streams that see a new revision together build it once
+    synchronized (this) {
+      StoreState s = state.get();
+      m = mesh;
+      if (m == null || m.revision != s.revision()) {
+        m = new MeshView(s.revision(), s.resources(), options, clusterDomain);
+        mesh = m;
+      }
+      return m;
+    }
   }
 
   /** The record of one HTTP request reported by {@code node} on log {@code logName}. */

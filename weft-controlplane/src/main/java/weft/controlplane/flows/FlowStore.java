@@ -21,7 +21,6 @@ import java.util.function.Predicate;
  * {@linkplain #subscribe subscription} sees history and live records without gap or duplicate.
  */
 public final class FlowStore {
-  public static final int DEFAULT_CAPACITY = 10_000;
   public static final int DEFAULT_SUBSCRIBER_QUEUE = 1_024;
 
   private final FlowRecord[] ring;
@@ -37,10 +36,6 @@ public final class FlowStore {
       throw new IllegalArgumentException("flow buffer capacity: " + capacity + " (expected: >= 1)");
     }
     this.ring = new FlowRecord[capacity];
-  }
-
-  public FlowStore() {
-    this(DEFAULT_CAPACITY);
   }
 
   public int capacity() {
