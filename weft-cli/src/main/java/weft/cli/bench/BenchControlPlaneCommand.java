@@ -1,7 +1,6 @@
 package weft.cli.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,15 +49,7 @@ final class BenchControlPlaneCommand implements Callable<Integer> {
       return 2;
     }
     String report = ControlPlaneBench.run(settings, System.err);
-    System.out.print(report);
-    if (out != null) {
-      Path parent = out.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(out, report);
-      System.err.println("weft bench controlplane: wrote " + out);
-    }
+    Reports.emit("weft bench controlplane", report, out);
     return report.contains(" stopped**: ") ? 1 : 0;
   }
 }

@@ -1,7 +1,6 @@
 package weft.cli.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,15 +63,7 @@ final class BenchProxyCommand implements Callable<Integer> {
       return 2;
     }
     String report = ProxyBench.run(settings, System.err);
-    System.out.print(report);
-    if (out != null) {
-      Path parent = out.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(out, report);
-      System.err.println("weft bench proxy: wrote " + out);
-    }
+    Reports.emit("weft bench proxy", report, out);
     return 0;
   }
 

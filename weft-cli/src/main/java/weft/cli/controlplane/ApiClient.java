@@ -2,13 +2,18 @@ package weft.cli.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,11 +48,11 @@ final class ApiClient {
   }
 
   JsonNode get(String path) throws ApiError {
-    return JSON_BODY.parse(send(HttpRequest.newBuilder(uri(path)).GET()), this);
+    return parse(send(HttpRequest.newBuilder(uri(path)).GET()));
   }
 
   JsonNode post(String path, String body) throws ApiError {
-    return JSON_BODY.parse(send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))), this);
+    return parse(send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))));
   }
 
   private URI uri(String path) throws ApiError {
@@ -69,17 +74,13 @@ final class ApiClient {
    * says stop. Errors are reported as {@link #get} reports them.
    */
   void lines(String path, LineSink sink) throws ApiError {
-    HttpResponse<java.io.InputStream> response = send(HttpRequest.newBuilder(uri(path)).GET(), HttpResponse.BodyHandlers.ofInputStream());
-    try (java.io.BufferedReader in = new java.io.BufferedReader(
-        new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+    HttpResponse<InputStream> response = send(HttpRequest.newBuilder(uri(path)).GET(), HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = response.body()) {
       if (response.statusCode() / 100 != 2) {
-        StringBuilder body = new StringBuilder();
-        for (String l; (l = in.readLine()) != null; ) {
-          body.append(l).append('\n');
-        }
-        JSON_BODY.parse(new TextResponse(response, body.toString()), this);
+        parse(response.statusCode(), response.headers(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
         return;
       }
+      BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
       for (String l; (l = in.readLine()) != null; ) {
         if (!l.isBlank() && !sink.accept(l)) {
           return;
@@ -88,17 +89,6 @@ final class ApiClient {
     } catch (IOException e) {
       throw new ApiError("control plane at " + server + ": " + e.getMessage(), List.of());
     }
-  }
-
-  /** An error answer read from a stream, as {@link #JSON_BODY} reads string answers. */
-  private record TextResponse(HttpResponse<?> raw, String body) implements HttpResponse<String> {
-    @Override public int statusCode() { return raw.statusCode(); }
-    @Override public HttpRequest request() { return raw.request(); }
-    @Override public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
-    @Override public java.net.http.HttpHeaders headers() { return raw.headers(); }
-    @Override public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return raw.sslSession(); }
-    @Override public URI uri() { return raw.uri(); }
-    @Override public HttpClient.Version version() { return raw.version(); }
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws ApiError {
@@ -131,31 +121,31 @@ final class ApiClient {
     return e.getMessage() == null || e.getMessage().isEmpty() ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  private interface BodyParser {
-    JsonNode parse(HttpResponse<String> response, ApiClient client) throws ApiError;
+  private JsonNode parse(HttpResponse<String> response) throws ApiError {
+    return parse(response.statusCode(), response.headers(), response.body());
   }
 
   /** 2xx: the JSON body (or a text body as a JSON string); else the API's error and details. */
-  private static final BodyParser JSON_BODY = (response, client) -> {
-    String type = response.headers().firstValue("Content-Type").orElse("");
+  private JsonNode parse(int status, HttpHeaders headers, String body) throws ApiError {
+    String type = headers.firstValue("Content-Type").orElse("");
     boolean json = type.startsWith("application/json");
     JsonNode node = null;
     if (json) {
       try {
-        node = JSON.readTree(response.body());
+        node = JSON.readTree(body);
       } catch (IOException e) {
-        throw new ApiError("control plane at " + client.server + ": invalid JSON answer: " + e.getMessage(), List.of());
+        throw new ApiError("control plane at " + server + ": invalid JSON answer: " + e.getMessage(), List.of());
       }
     }
-    if (response.statusCode() / 100 == 2) {
-      return json ? node : JSON.getNodeFactory().textNode(response.body());
+    if (status / 100 == 2) {
+      return json ? node : JSON.getNodeFactory().textNode(body);
     }
     if (node != null && node.hasNonNull("error")) {
       List<String> details = new ArrayList<>();
       node.path("details").forEach(d -> details.add(d.asText()));
       throw new ApiError(node.get("error").asText(), details);
     }
-    throw new ApiError("control plane at " + client.server + " answered " + response.statusCode()
+    throw new ApiError("control plane at " + server + " answered " + status
         + " (is it a weft control plane?)", List.of());
-  };
+  }
 }

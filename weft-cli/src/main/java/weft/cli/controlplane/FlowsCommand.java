@@ -84,15 +84,10 @@ public final class FlowsCommand implements Callable<Integer> {
     boolean colour = color == Color.always || (color == Color.auto && System.console() != null);
     FlowLine render = new FlowLine(ZoneId.systemDefault(), colour);
     try {
-      if (format == Format.json) {
+      if (format == Format.json || follow) {
+        // line by line as the API sends them: JSON as it is, text in columns widened as needed
         server.client().lines("flows" + query, line -> {
-          out.println(line);
-          out.flush();
-          return !out.checkError();
-        });
-      } else if (follow) {
-        server.client().lines("flows" + query, line -> {
-          out.println(render.line(ApiClient.JSON.readTree(line)));
+          out.println(format == Format.json ? line : render.line(ApiClient.JSON.readTree(line)));
           out.flush();
           return !out.checkError();
         });
