@@ -1,5 +1,6 @@
 package weft.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /** Entry point of the {@code weft} command. */
@@ -10,9 +11,17 @@ public final class Main {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns its exit code; tests call this instead of main. */
+  /** Runs the command line on the process's stdout and stderr and returns its exit code. */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new WeftCommand());
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /**
+   * Runs the command line with its own output writers; tests call this so that what they capture is the
+   * command's output alone, never log lines other threads of the same JVM print to System.err meanwhile.
+   */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new WeftCommand()).setOut(out).setErr(err);
     withHelp(cli);
     return cli
         .setCaseInsensitiveEnumValuesAllowed(true)

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import weft.proxy.config.ConfigException;
 import weft.proxy.server.ProxyServer;
 import weft.proxy.xds.XdsProxy;
@@ -24,6 +26,8 @@ import weft.proxy.xds.XdsProxy;
     footer = {"", "Examples:", "  weft proxy -c envoy.yaml --concurrency 2",
         "  weft proxy --xds 127.0.0.1:15010 --node shop/web --token web.token"})
 final class ProxyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = {"-c", "--config-path"}, description = "bootstrap file")
   Path config;
 
@@ -52,27 +56,27 @@ final class ProxyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if ((config == null) == (xds == null)) {
-      System.err.println("weft proxy: give exactly one of -c FILE and --xds HOST:PORT");
+      spec.commandLine().getErr().println("weft proxy: give exactly one of -c FILE and --xds HOST:PORT");
       return 1;
     }
     if (xds != null) {
       return runXds();
     }
     if (!Files.isReadable(config)) {
-      System.err.println("weft proxy: cannot read " + config);
+      spec.commandLine().getErr().println("weft proxy: cannot read " + config);
       return 1;
     }
     ProxyServer server;
     try {
       server = ProxyServer.start(config, concurrency);
     } catch (ConfigException e) {
-      System.err.println("weft proxy: " + config + ": " + e.getMessage());
+      spec.commandLine().getErr().println("weft proxy: " + config + ": " + e.getMessage());
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
     } catch (RuntimeException e) {
-      System.err.println("weft proxy: cannot start: " + e.getMessage());
+      spec.commandLine().getErr().println("weft proxy: cannot start: " + e.getMessage());
       return 1;
     }
     CountDownLatch stop = new CountDownLatch(1);
@@ -88,7 +92,7 @@ final class ProxyCommand implements Callable<Integer> {
 
   private Integer runXds() {
     if (node == null) {
-      System.err.println("weft proxy: --xds needs --node NS/WORKLOAD");
+      spec.commandLine().getErr().println("weft proxy: --xds needs --node NS/WORKLOAD");
       return 1;
     }
     int colon = xds.lastIndexOf(':');
@@ -99,7 +103,7 @@ final class ProxyCommand implements Callable<Integer> {
       port = -1;
     }
     if (colon <= 0 || port < 1 || port > 65535) {
-      System.err.println("weft proxy: --xds '" + xds + "' must be HOST:PORT");
+      spec.commandLine().getErr().println("weft proxy: --xds '" + xds + "' must be HOST:PORT");
       return 1;
     }
     XdsProxy proxy;
@@ -108,10 +112,10 @@ final class ProxyCommand implements Callable<Integer> {
           InetSocketAddress.createUnresolved(xds.substring(0, colon), port), node, token, caAddress,
           adminPort, concurrency, Duration.ofSeconds(Math.max(0, drainTimeSeconds))));
     } catch (Exception e) {
-      System.err.println("weft proxy: cannot start: " + e.getMessage());
+      spec.commandLine().getErr().println("weft proxy: cannot start: " + e.getMessage());
       return 1;
     }
-    System.err.println("weft proxy: node " + node + ", xDS " + xds + ", admin on "
+    spec.commandLine().getErr().println("weft proxy: node " + node + ", xDS " + xds + ", admin on "
         + proxy.adminAddress());
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onTermination(stop::countDown);

@@ -2,6 +2,8 @@ package weft.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code weft version}: prints weft's version and the JVM it runs on. */
 @Command(
@@ -9,10 +11,12 @@ import picocli.CommandLine.IVersionProvider;
     description = "Print weft's version and the JVM it runs on.",
     footer = {"", "Example:", "  weft version"})
 final class VersionCommand implements Runnable {
+  @Spec CommandSpec spec;
+
   @Override
   public void run() {
     for (String line : new Provider().getVersion()) {
-      System.out.println(line);
+      spec.commandLine().getOut().println(line);
     }
   }
 

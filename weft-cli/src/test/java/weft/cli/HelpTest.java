@@ -2,9 +2,6 @@ package weft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -36,17 +33,9 @@ class HelpTest {
   void everySubcommandAnswersHelpWithAnExample(String command) {
     List<String> args = new ArrayList<>(List.of(command.split(" ")));
     args.add("--help");
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream saved = System.out;
-    int code;
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      code = Main.run(args.toArray(String[]::new));
-    } finally {
-      System.setOut(saved);
-    }
-    String help = buf.toString(StandardCharsets.UTF_8);
-    assertThat(code).as(help).isZero();
+    Cli r = Cli.run(args.toArray(String[]::new));
+    String help = r.out();
+    assertThat(r.status()).as(help + r.err()).isZero();
     assertThat(help).contains("Usage: weft " + command).containsIgnoringCase("example");
   }
 }

@@ -2,9 +2,6 @@ package weft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,18 +20,9 @@ class ProxyCommandTest {
             lb_policy: CLUSTER_PROVIDED
             load_assignment: {cluster_name: c}
         """);
-    PrintStream old = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = Main.run("proxy", "-c", cfg.toString(), "--concurrency", "1");
-    } finally {
-      System.setErr(old);
-    }
-    String out = err.toString(StandardCharsets.UTF_8);
-    assertThat(code).isEqualTo(1);
-    assertThat(out).contains("dynamic_resources").contains("static_resources.clusters[0].lb_policy");
+    Cli r = Cli.run("proxy", "-c", cfg.toString(), "--concurrency", "1");
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains("dynamic_resources").contains("static_resources.clusters[0].lb_policy");
   }
 
   @Test
@@ -49,15 +37,9 @@ class ProxyCommandTest {
               - name: x
                 typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.network.redis_proxy.v3.RedisProxy}
         """);
-    PrintStream old = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(Main.run("proxy", "-c", cfg.toString())).isEqualTo(1);
-    } finally {
-      System.setErr(old);
-    }
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains(cfg.toString()).contains("RedisProxy");
+    Cli r = Cli.run("proxy", "-c", cfg.toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains(cfg.toString()).contains("RedisProxy");
   }
 
   @Test
@@ -81,29 +63,17 @@ class ProxyCommandTest {
             - name: c
               load_assignment: {cluster_name: c}
           """.formatted(taken.getLocalPort()));
-      PrintStream old = System.err;
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      try {
-        assertThat(Main.run("proxy", "-c", cfg.toString(), "--concurrency", "1")).isEqualTo(1);
-      } finally {
-        System.setErr(old);
-      }
-      assertThat(err.toString(StandardCharsets.UTF_8))
+      Cli r = Cli.run("proxy", "-c", cfg.toString(), "--concurrency", "1");
+      assertThat(r.status()).isEqualTo(1);
+      assertThat(r.err())
           .contains("listener 'busy': cannot bind /127.0.0.1:" + taken.getLocalPort());
     }
   }
 
   private static String stderrOf(String... args) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(Main.run(args)).isEqualTo(1);
-    } finally {
-      System.setErr(old);
-    }
-    return err.toString(StandardCharsets.UTF_8);
+    Cli r = Cli.run(args);
+    assertThat(r.status()).isEqualTo(1);
+    return r.err();
   }
 
   @Test

@@ -8,7 +8,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ final class CellRun {
   private final MeshFiles mesh;
   private final int rounds;
   private final Duration timeout;
-  private final PrintStream progress;
+  private final PrintWriter progress;
   private final AtomicLong bytes = new AtomicLong();
   private final List<SimulatedProxy> sims = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
@@ -69,7 +69,7 @@ final class CellRun {
   private long heapEnd = -1;
   private final List<ChangeResult> changes = new ArrayList<>();
 
-  CellRun(MeshFiles mesh, int rounds, Duration timeout, PrintStream progress) {
+  CellRun(MeshFiles mesh, int rounds, Duration timeout, PrintWriter progress) {
     this.mesh = mesh;
     this.rounds = rounds;
     this.timeout = timeout;

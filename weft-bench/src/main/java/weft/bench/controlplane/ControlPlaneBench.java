@@ -1,7 +1,7 @@
 package weft.bench.controlplane;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import weft.bench.Host;
@@ -16,7 +16,7 @@ public final class ControlPlaneBench {
   private ControlPlaneBench() {}
 
   /** Runs every cell and returns the markdown report. */
-  public static String run(ControlPlaneBenchSettings settings, PrintStream progress)
+  public static String run(ControlPlaneBenchSettings settings, PrintWriter progress)
       throws IOException, InterruptedException {
     String loadBefore = Host.loadAverage();
     long started = System.nanoTime();
@@ -24,7 +24,7 @@ public final class ControlPlaneBench {
     return Report.markdown(settings, cells, loadBefore, Host.loadAverage(), (System.nanoTime() - started) / 1e9);
   }
 
-  static List<CellResult> cells(ControlPlaneBenchSettings settings, PrintStream progress)
+  static List<CellResult> cells(ControlPlaneBenchSettings settings, PrintWriter progress)
       throws IOException, InterruptedException {
     List<CellResult> cells = new ArrayList<>();
     if (settings.warmUp()) {

@@ -3,7 +3,7 @@ package weft.bench.proxy;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ import weft.bench.load.TlsHandshakes;
  */
 public final class ProxyBench {
   private final ProxyBenchSettings settings;
-  private final PrintStream progress;
+  private final PrintWriter progress;
   private final Path work;
   private final Peers peers;
   private final PathProcesses processes;
@@ -39,7 +39,7 @@ public final class ProxyBench {
   private final List<String> failures = new ArrayList<>();
   private final long started = System.nanoTime();
 
-  private ProxyBench(ProxyBenchSettings settings, PrintStream progress, Path work, Peers peers) {
+  private ProxyBench(ProxyBenchSettings settings, PrintWriter progress, Path work, Peers peers) {
     this.settings = settings;
     this.progress = progress;
     this.work = work;
@@ -51,7 +51,7 @@ public final class ProxyBench {
   }
 
   /** Runs every selected path and returns the markdown report. */
-  public static String run(ProxyBenchSettings settings, PrintStream progress) throws IOException, InterruptedException {
+  public static String run(ProxyBenchSettings settings, PrintWriter progress) throws IOException, InterruptedException {
     Path work = Files.createTempDirectory("weft-bench-");
     ProxyBench bench = new ProxyBench(settings, progress, work, Peers.detect(settings.usePeers()));
     String loadBefore = Host.loadAverage();

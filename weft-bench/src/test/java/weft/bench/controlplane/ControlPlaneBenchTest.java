@@ -2,9 +2,8 @@ package weft.bench.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -16,10 +15,10 @@ class ControlPlaneBenchTest {
   @Test
   @Timeout(60)
   void aTinyMeshSyncsAndEveryAffectedProxyAcksBothChanges() throws Exception {
-    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    StringWriter progress = new StringWriter();
     String report = ControlPlaneBench.run(
         new ControlPlaneBenchSettings(List.of(5), List.of(20), 1, Duration.ofSeconds(30), false),
-        new PrintStream(progress, true, StandardCharsets.UTF_8));
+        new PrintWriter(progress, true));
 
     assertThat(report).doesNotContain("stopped").doesNotContain("problem(s)");
     List<String> rows = report.lines().filter(l -> l.startsWith("| 5 | 20 |")).toList();

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import weft.bench.controlplane.ControlPlaneBench;
 import weft.bench.controlplane.ControlPlaneBenchSettings;
 
@@ -20,6 +22,8 @@ import weft.bench.controlplane.ControlPlaneBenchSettings;
         + "of a real control plane with simulated sidecars (markdown tables).",
     footer = {"", "Example:", "  weft bench controlplane --proxies 100,1000 --services 1000 --rounds 5 --out r.md"})
 final class BenchControlPlaneCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--proxies", split = ",", description = "simulated sidecars per run (default: ${DEFAULT-VALUE})",
       defaultValue = "50,200")
   List<Integer> proxies;
@@ -45,11 +49,11 @@ final class BenchControlPlaneCommand implements Callable<Integer> {
     try {
       settings = new ControlPlaneBenchSettings(proxies, services, rounds, timeout, true);
     } catch (IllegalArgumentException e) {
-      System.err.println("weft bench controlplane: " + e.getMessage());
+      spec.commandLine().getErr().println("weft bench controlplane: " + e.getMessage());
       return 2;
     }
-    String report = ControlPlaneBench.run(settings, System.err);
-    Reports.emit("weft bench controlplane", report, out);
+    String report = ControlPlaneBench.run(settings, spec.commandLine().getErr());
+    Reports.emit("weft bench controlplane", report, out, spec.commandLine().getOut(), spec.commandLine().getErr());
     return report.contains(" stopped**: ") ? 1 : 0;
   }
 }

@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import weft.bench.proxy.BenchPath;
 import weft.bench.proxy.ProxyBench;
 import weft.bench.proxy.ProxyBenchSettings;
@@ -25,6 +27,8 @@ import weft.bench.proxy.ProxyBenchSettings;
     description = "Latency, throughput, CPU and memory of weft hops vs. the direct path (markdown tables).",
     footer = {"", "Example:", "  weft bench proxy --duration 20s --connections 32 --rates 1000,5000,20000 --out r.md"})
 final class BenchProxyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--duration", converter = DurationConverter.class,
       description = "measured time per path, split over its measurements (default: ${DEFAULT-VALUE})", defaultValue = "20s")
   Duration duration;
@@ -59,11 +63,11 @@ final class BenchProxyCommand implements Callable<Integer> {
       settings = new ProxyBenchSettings(duration, connections, rates, weftCommand(), EnumSet.copyOf(paths),
           peers == PeerUse.auto);
     } catch (IllegalArgumentException e) {
-      System.err.println("weft bench proxy: " + e.getMessage());
+      spec.commandLine().getErr().println("weft bench proxy: " + e.getMessage());
       return 2;
     }
-    String report = ProxyBench.run(settings, System.err);
-    Reports.emit("weft bench proxy", report, out);
+    String report = ProxyBench.run(settings, spec.commandLine().getErr());
+    Reports.emit("weft bench proxy", report, out, spec.commandLine().getOut(), spec.commandLine().getErr());
     return 0;
   }
 

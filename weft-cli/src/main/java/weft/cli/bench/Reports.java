@@ -1,6 +1,7 @@
 package weft.cli.bench;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -8,9 +9,10 @@ import java.nio.file.Path;
 final class Reports {
   private Reports() {}
 
-  /** Prints {@code report} to stdout and, when {@code out} is given, writes it there too (creating parents). */
-  static void emit(String command, String report, Path out) throws IOException {
-    System.out.print(report);
+  /** Prints {@code report} to {@code stdout} and, when {@code out} is given, writes it there too (creating parents). */
+  static void emit(String command, String report, Path out, PrintWriter stdout, PrintWriter stderr) throws IOException {
+    stdout.print(report);
+    stdout.flush();
     if (out == null) {
       return;
     }
@@ -19,6 +21,6 @@ final class Reports {
       Files.createDirectories(parent);
     }
     Files.writeString(out, report);
-    System.err.println(command + ": wrote " + out);
+    stderr.println(command + ": wrote " + out);
   }
 }

@@ -2,13 +2,9 @@ package weft.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
-import weft.cli.WeftCommand;
+import weft.cli.Cli;
 
 /** Argument checks of {@code weft bench controlplane}; the harness itself is tested in weft-bench. */
 class BenchControlPlaneCommandTest {
@@ -20,16 +16,8 @@ class BenchControlPlaneCommandTest {
       "--timeout; 0s; timeout: PT0S (expected: > 0)",
   })
   void refusesAnImpossibleMatrixBeforeStartingAnything(String option, String value, String message) {
-    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    PrintStream saved = System.err;
-    int status;
-    try {
-      System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-      status = new CommandLine(new WeftCommand()).execute("bench", "controlplane", option, value);
-    } finally {
-      System.setErr(saved);
-    }
-    assertThat(status).isEqualTo(2);
-    assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("weft bench controlplane: " + message);
+    Cli r = Cli.run("bench", "controlplane", option, value);
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("weft bench controlplane: " + message);
   }
 }

@@ -3,9 +3,6 @@ package weft.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import weft.cli.WeftCommand;
+import weft.cli.Cli;
 
 /**
  * The harness end to end with short durations: real weft child processes, and either the built-in
@@ -106,11 +102,9 @@ class BenchProxyCommandTest {
 
   @Test
   void unknownPathsAreRefusedWithTheNamesThatExist() {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CommandLine cli = new CommandLine(new WeftCommand());
-    cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-    assertThat(cli.execute("bench", "proxy", "--paths", "envoy")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains(
+    Cli r = Cli.run("bench", "proxy", "--paths", "envoy");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains(
         "unknown path 'envoy' (expected one of: direct, haproxy, nginx, weft, weft-c2, weft-mtls)");
   }
 
@@ -118,18 +112,10 @@ class BenchProxyCommandTest {
     Path out = dir.resolve("result.md");
     List<String> argv = new java.util.ArrayList<>(List.of("bench", "proxy", "--out", out.toString()));
     argv.addAll(List.of(args));
-    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    PrintStream saved = System.out;
-    int status;
-    try {
-      System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-      status = new CommandLine(new WeftCommand()).execute(argv.toArray(String[]::new));
-    } finally {
-      System.setOut(saved);
-    }
-    assertThat(status).isZero();
+    Cli r = Cli.run(argv.toArray(String[]::new));
+    assertThat(r.status()).as(r.err()).isZero();
     String report = Files.readString(out);
-    assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(report);
+    assertThat(r.out()).isEqualTo(report);
     return report;
   }
 

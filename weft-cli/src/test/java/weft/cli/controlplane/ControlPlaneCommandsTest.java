@@ -3,9 +3,6 @@ package weft.cli.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import weft.cli.Main;
+import weft.cli.Cli;
 import weft.controlplane.ControlPlane;
 import weft.controlplane.ControlPlaneOptions;
 
@@ -74,28 +71,13 @@ class ControlPlaneCommandsTest {
     cp.close();
   }
 
-  record Run(int status, String out, String err) {}
-
-  /** Runs {@code weft args...} through {@link Main#run} with stdout and stderr captured. */
-  static synchronized Run weft(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int status = Main.run(args);
-      return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  static Cli weft(String... args) {
+    return Cli.run(args);
   }
 
   @Test
   void getWorkloadsPrintsAnAlignedTable() {
-    Run r = weft("get", "workloads", "--server", server);
+    Cli r = weft("get", "workloads", "--server", server);
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("""
         NAMESPACE   NAME       ADDRESSES    PORTS     SPIFFE ID
@@ -106,9 +88,9 @@ class ControlPlaneCommandsTest {
 
   @Test
   void getServicesShowsEndpointsAndJsonIsTheApiShape() throws Exception {
-    Run r = weft("get", "services", "--server", server);
+    Cli r = weft("get", "services", "--server", server);
     assertThat(r.out()).contains("jobs-api").contains("80->80").contains("127.0.10.1:80");
-    Run json = weft("get", "services", "-o", "json", "--server", server);
+    Cli json = weft("get", "services", "-o", "json", "--server", server);
     assertThat(new ObjectMapper().readTree(json.out()).get(0).get("endpoints").get(0).get("workload").asText())
         .isEqualTo("default/jobs-api");
     assertThat(weft("get", "services", "-o", "yaml", "--server", server).out()).contains("workload: \"default/jobs-api\"");
@@ -118,14 +100,14 @@ class ControlPlaneCommandsTest {
   void getAcceptsSingularAndShortNamesAndRefusesOthers() {
     assertThat(weft("get", "svc", "--server", server).out()).contains("127.0.10.1:80");
     assertThat(weft("get", "workload", "--server", server).out()).contains("jobs-api");
-    Run r = weft("get", "pods", "--server", server);
+    Cli r = weft("get", "pods", "--server", server);
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("'pods' (expected: workloads, services, policies, proxies or status)");
   }
 
   @Test
   void getStatusNamesTheFileThatWasRefused() {
-    Run r = weft("get", "status", "--server", server);
+    Cli r = weft("get", "status", "--server", server);
     assertThat(r.status()).isZero();
     assertThat(r.out()).containsPattern("typo\\.yaml +error")
         .contains("typo.yaml[0]: AuthorizationPolicy default/typo: spec.rulez");
@@ -135,11 +117,11 @@ class ControlPlaneCommandsTest {
   void applyThenDescribeThenDelete() throws Exception {
     Path file = tmp.resolve("policy.yaml");
     Files.writeString(file, POLICY);
-    Run applied = weft("apply", "-f", file.toString(), "--server", server);
+    Cli applied = weft("apply", "-f", file.toString(), "--server", server);
     assertThat(applied.out()).isEqualTo("AuthorizationPolicy default/jobs-allow applied\n");
     assertThat(weft("get", "policies", "--server", server).out())
         .containsPattern("AuthorizationPolicy +default +jobs-allow +default/jobs-api +api");
-    Run described = weft("describe", "workload", "default/jobs-api", "--server", server);
+    Cli described = weft("describe", "workload", "default/jobs-api", "--server", server);
     assertThat(described.out())
         .contains("SPIFFE ID:           spiffe://cluster.local/ns/default/sa/jobs-api")
         .contains("  AuthorizationPolicy default/jobs-allow (allow)")
@@ -152,7 +134,7 @@ class ControlPlaneCommandsTest {
   void aBadFileIsRefusedWholeWithItsErrors() throws Exception {
     Path file = tmp.resolve("bad.yaml");
     Files.writeString(file, POLICY.replace("jobs-allow", "ok-one") + "---\n" + POLICY.replace("jobs-allow", "bad").replace("methods", "methodz"));
-    Run r = weft("apply", "-f", file.toString(), "--server", server);
+    Cli r = weft("apply", "-f", file.toString(), "--server", server);
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).startsWith("error: invalid resources: nothing applied\n  request.yaml[1]: AuthorizationPolicy default/bad");
     assertThat(weft("get", "policies", "--server", server).out()).doesNotContain("ok-one");
@@ -161,7 +143,7 @@ class ControlPlaneCommandsTest {
   @Test
   void tokenCreateWritesAnOwnerOnlyFileTheControlPlaneAccepts() throws Exception {
     Path file = tmp.resolve("tweet.token");
-    Run r = weft("token", "create", "default/tweet", "-o", file.toString(), "--server", server);
+    Cli r = weft("token", "create", "default/tweet", "-o", file.toString(), "--server", server);
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(cp.tokens().verify(Files.readString(file).strip())).contains("default/tweet");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
@@ -170,7 +152,7 @@ class ControlPlaneCommandsTest {
 
   @Test
   void anUnreachableControlPlaneIsReportedWithWhereWeLooked() {
-    Run r = weft("get", "workloads", "--server", "http://127.0.0.1:1");
+    Cli r = weft("get", "workloads", "--server", "http://127.0.0.1:1");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).startsWith("error: cannot reach the control plane at http://127.0.0.1:1");
   }
@@ -178,7 +160,7 @@ class ControlPlaneCommandsTest {
   @Test
   void controlplaneReportsATakenPortAndTheFlagToChangeIt() throws Exception {
     Path config = Files.createDirectories(tmp.resolve("other-config"));
-    Run r = weft("controlplane", "--config-dir", config.toString(), "--data-dir", tmp.resolve("other-data").toString(),
+    Cli r = weft("controlplane", "--config-dir", config.toString(), "--data-dir", tmp.resolve("other-data").toString(),
         "--xds-port", "0", "--api-port", Integer.toString(cp.apiPort()));
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).contains("api port " + cp.apiPort() + " is already in use").contains("--api-port");
@@ -187,7 +169,7 @@ class ControlPlaneCommandsTest {
   @ParameterizedTest
   @ValueSource(strings = {"controlplane", "apply", "delete", "get", "describe", "token"})
   void everyCommandHasAnExampleInItsHelp(String command) {
-    Run r = weft(command, "--help");
+    Cli r = weft(command, "--help");
     assertThat(r.out()).contains("Example").contains("weft " + command);
   }
 }

@@ -19,9 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import weft.cli.WeftCommand;
-import weft.cli.controlplane.ControlPlaneCommandsTest.Run;
+import weft.cli.Cli;
+import weft.cli.Main;
 import weft.controlplane.ControlPlane;
 import weft.controlplane.ControlPlaneOptions;
 import weft.controlplane.flows.FlowRecord;
@@ -99,7 +98,7 @@ class FlowsCommandTest {
 
   static JsonNode json(FlowRecord r) {
     // what the API serves for the record: the test goes through the real endpoint once
-    Run run = ControlPlaneCommandsTest.weft("flows", "-o", "json", "--server", server);
+    Cli run = Cli.run("flows", "-o", "json", "--server", server);
     for (String l : run.out().split("\n")) {
       try {
         JsonNode n = JSON.readTree(l);
@@ -115,7 +114,7 @@ class FlowsCommandTest {
 
   @Test
   void jsonOutputIsTheApisJsonLines() throws Exception {
-    Run r = ControlPlaneCommandsTest.weft("flows", "-o", "json", "--verdict", "denied", "--server", server);
+    Cli r = Cli.run("flows", "-o", "json", "--verdict", "denied", "--server", server);
     assertThat(r.status()).as(r.err()).isZero();
     JsonNode n = JSON.readTree(r.out().strip());
     assertThat(n.path("verdict").asText()).isEqualTo("DENIED");
@@ -126,7 +125,7 @@ class FlowsCommandTest {
 
   @Test
   void filtersGoToTheApi() {
-    Run r = ControlPlaneCommandsTest.weft("flows", "--from", "default/recruiter", "--to", "default/jobs-api", "--color", "never",
+    Cli r = Cli.run("flows", "--from", "default/recruiter", "--to", "default/jobs-api", "--color", "never",
         "--server", server);
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out().lines()).singleElement().satisfies(l -> assertThat(l).contains("GET /applicants/1 200"));
@@ -134,26 +133,26 @@ class FlowsCommandTest {
 
   @Test
   void badOptionsAreUsageErrorsNamingTheOption() {
-    Run since = ControlPlaneCommandsTest.weft("flows", "--since", "5x", "--server", server);
+    Cli since = Cli.run("flows", "--since", "5x", "--server", server);
     assertThat(since.status()).isEqualTo(2);
     assertThat(since.err()).contains("error: --since 5x (expected: a number with s, m or h, e.g. 30s, 5m, 2h)\n");
-    Run verdict = ControlPlaneCommandsTest.weft("flows", "--verdict", "dropped", "--server", server);
+    Cli verdict = Cli.run("flows", "--verdict", "dropped", "--server", server);
     assertThat(verdict.err()).contains("error: --verdict dropped (expected: forwarded, denied or error)\n");
-    Run from = ControlPlaneCommandsTest.weft("flows", "--from", "tweet/", "--server", server);
+    Cli from = Cli.run("flows", "--from", "tweet/", "--server", server);
     assertThat(from.err()).contains("error: --from tweet/ (expected: NAMESPACE/NAME");
   }
 
   @Test
   void theFlowBufferSizeIsAControlPlaneOption() throws Exception {
     Path config = Files.createDirectories(tmp.resolve("buffer-config"));
-    Run r = ControlPlaneCommandsTest.weft("controlplane", "--config-dir", config.toString(), "--flow-buffer", "0");
+    Cli r = Cli.run("controlplane", "--config-dir", config.toString(), "--flow-buffer", "0");
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("error: --flow-buffer 0 (expected: at least 1)");
   }
 
   @Test
   void saysWhereItLookedWhenTheControlPlaneIsUnreachable() {
-    Run r = ControlPlaneCommandsTest.weft("flows", "--server", "http://127.0.0.1:1");
+    Cli r = Cli.run("flows", "--server", "http://127.0.0.1:1");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).contains("error: cannot reach the control plane at http://127.0.0.1:1");
   }
@@ -164,9 +163,8 @@ class FlowsCommandTest {
     ControlPlane other = ControlPlane.start(ControlPlaneOptions.defaults(Optional.of(config), tmp.resolve("follow-data")).withPorts(0, 0));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> new CommandLine(new WeftCommand())
-        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-        .execute("flows", "--follow", "--color", "never", "--server", "http://127.0.0.1:" + other.apiPort()));
+    CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> Main.run(
+        new PrintWriter(out, true), new PrintWriter(err, true), "flows", "--follow", "--color", "never", "--server", "http://127.0.0.1:" + other.apiPort()));
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> other.flows().stats().followers() == 1);
       other.flows().add(denied());

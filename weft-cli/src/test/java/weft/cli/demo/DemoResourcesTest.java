@@ -3,9 +3,6 @@ package weft.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import weft.api.load.LoadResult;
 import weft.api.load.ResourceLoader;
+import weft.cli.Cli;
 
 class DemoResourcesTest {
   private static final Path EXAMPLES = locate("examples/demo");
@@ -63,16 +61,8 @@ class DemoResourcesTest {
 
   @Test
   void theCommandExplainsABadStage() {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream old = System.err;
-    int code;
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = weft.cli.Main.run("demo", "--stage", "7");
-    } finally {
-      System.setErr(old);
-    }
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: --stage 7 (expected: 1..3)");
+    Cli r = Cli.run("demo", "--stage", "7");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("error: --stage 7 (expected: 1..3)");
   }
 }

@@ -3,34 +3,23 @@ package weft.cli.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import weft.cli.WeftCommand;
+import weft.cli.Cli;
 
 class PolicyCommandTest {
   static final String RESOURCES = "../examples/policies/resources";
   static final String PROBES = "../examples/policies/probes.yaml";
 
-  record Run(int status, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = new CommandLine(new WeftCommand())
-        .setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(err, true))
-        .execute(args);
-    return new Run(status, out.toString(), err.toString());
+  static Cli run(String... args) {
+    return Cli.run(args);
   }
 
   @Test
   void theExampleProbesPass() {
-    Run r = run("policy", "test", "-f", RESOURCES, PROBES);
+    Cli r = run("policy", "test", "-f", RESOURCES, PROBES);
     assertThat(r.out()).endsWith("12 passed, 0 failed\n");
     assertThat(r.status()).as(r.out() + r.err()).isZero();
   }
@@ -44,7 +33,7 @@ class PolicyCommandTest {
           - {from: default/tweet, to: default/jobs-api, port: 80, http: {method: GET, path: /jobs/1}, expect: deny, denyMode: drop}
           - {from: default/tweet, to: default/jobs-api, port: 80, http: {method: GET, path: /jobs/1}, expect: allow}
         """);
-    Run r = run("policy", "test", "-f", RESOURCES, probes.toString());
+    Cli r = run("policy", "test", "-f", RESOURCES, probes.toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.out()).contains("FAIL probes[0]")
         .contains("expected allow, got DENY (http-403) | cilium DENY by CiliumNetworkPolicy default/jobs-api-l7 spec.ingress[0].toPorts[0]")
@@ -56,14 +45,14 @@ class PolicyCommandTest {
   void anUnknownProbeFieldIsAnErrorNamingIt(@TempDir Path dir) throws IOException {
     Path probes = dir.resolve("probes.yaml");
     Files.writeString(probes, "probes:\n  - {from: default/tweet, to: default/jobs-api, port: 80, expext: allow}\n");
-    Run r = run("policy", "test", "-f", RESOURCES, probes.toString());
+    Cli r = run("policy", "test", "-f", RESOURCES, probes.toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("probes[0].expext: unknown field").contains("probes[0]: expect: required");
   }
 
   @Test
   void traceJsonHasTheDocumentedShape() {
-    Run r = run("policy", "trace", "-f", RESOURCES, "--from", "default/tweet", "--to", "default/jobs-api",
+    Cli r = run("policy", "trace", "-f", RESOURCES, "--from", "default/tweet", "--to", "default/jobs-api",
         "--port", "80", "--http-method", "GET", "--http-path", "/jobs/331", "-o", "json");
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("{\"verdict\":\"ALLOW\",\"dialects\":["
@@ -77,7 +66,7 @@ class PolicyCommandTest {
 
   @Test
   void traceTextNamesTheDenyingRuleAndHowItShows() {
-    Run r = run("policy", "trace", "-f", RESOURCES, "--from", "default/tweet", "--to", "default/jobs-api",
+    Cli r = run("policy", "trace", "-f", RESOURCES, "--from", "default/tweet", "--to", "default/jobs-api",
         "--port", "80", "--plaintext");
     assertThat(r.out()).startsWith("DENY (drop)\n")
         .contains("istio: DENY (drop)\n    rule:   PeerAuthentication default/default\n");
@@ -94,14 +83,14 @@ class PolicyCommandTest {
           ingress:
           - toPorts: [{ports: [{port: "80"}], rules: {http: [{path: "("}]}}]
         """);
-    Run r = run("policy", "trace", "-f", dir.toString(), "--from", "1.2.3.4", "--to", "1.2.3.5", "--port", "80");
+    Cli r = run("policy", "trace", "-f", dir.toString(), "--from", "1.2.3.4", "--to", "1.2.3.5", "--port", "80");
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("CiliumNetworkPolicy default/bad").contains("path");
   }
 
   @Test
   void lintOfTheExampleHasNoErrors() {
-    Run r = run("policy", "lint", "-f", RESOURCES);
+    Cli r = run("policy", "lint", "-f", RESOURCES);
     assertThat(r.status()).as(r.out()).isZero();
     assertThat(r.out()).contains(" errors, ");
   }
@@ -127,7 +116,7 @@ class PolicyCommandTest {
           ingressDeny:
           - fromEndpoints: [{matchLabels: {app: nobody}}]
         """);
-    Run r = run("policy", "lint", "-f", dir.toString());
+    Cli r = run("policy", "lint", "-f", dir.toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.out())
         .contains("error default-deny-allows-nothing: CiliumNetworkPolicy default/deny-client: has only deny rules, yet puts default/api into default deny for ingress")
