@@ -32,7 +32,11 @@ class DemoErrorsTest {
           .hasMessageContaining("port 15001 on " + net + ".2 (tweet's outbound listener) is already in use")
           .hasMessageContaining("--network");
     }
-    // the refused demo released its lock: a later one may use the data dir
+    assertLockFree(dataDir); // the refused demo released its lock: a later one may use the data dir
+  }
+
+  /** No process holds {@code dataDir}'s demo lock (the file may exist: it is a lock, not a marker). */
+  static void assertLockFree(Path dataDir) throws java.io.IOException {
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dataDir.resolve("demo.lock"),
         java.nio.file.StandardOpenOption.WRITE)) {
       org.assertj.core.api.Assertions.assertThat(ch.tryLock()).isNotNull();
