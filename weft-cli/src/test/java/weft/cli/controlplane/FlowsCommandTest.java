@@ -5,15 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,7 +85,7 @@ class FlowsCommandTest {
   void printsOneAlignedLinePerFlowOldestFirst() {
     FlowLine render = new FlowLine(ZoneOffset.UTC, false);
     StringBuilder out = new StringBuilder();
-    var flows = java.util.stream.Stream.of(denied(), forwarded(), tcpError()).map(FlowsCommandTest::json).toList();
+    var flows = Stream.of(denied(), forwarded(), tcpError()).map(FlowsCommandTest::json).toList();
     flows.forEach(render::fit);
     flows.forEach(f -> out.append(render.line(f)).append('\n'));
     assertThat(out.toString()).isEqualTo("""
@@ -155,6 +160,34 @@ class FlowsCommandTest {
     Cli r = Cli.run("flows", "--server", "http://127.0.0.1:1");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).contains("error: cannot reach the control plane at http://127.0.0.1:1");
+  }
+
+  @Test
+  void aStreamTheServerRefusesIsReportedWithItsErrorAndDetails() throws Exception {
+    // a control plane that refuses the stream (here: an HTTP server answering as the API does on errors)
+    HttpServer refusing = HttpServer.create(
+        new InetSocketAddress("127.0.0.1", 0), 0);
+    refusing.createContext("/api/v1/flows", ex -> {
+      byte[] body = "{\"error\": \"too many followers\", \"details\": [\"limit 64\"]}"
+          .getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      ex.sendResponseHeaders(503, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    refusing.start();
+    try {
+      String url = "http://127.0.0.1:" + refusing.getAddress().getPort();
+      for (String[] args : new String[][] {{"flows", "--follow"}, {"flows", "-o", "json"}, {"flows"}}) {
+        Cli r = Cli.run(Stream.concat(Arrays.stream(args), Stream.of("--server", url))
+            .toArray(String[]::new));
+        assertThat(r.status()).as(String.join(" ", args)).isEqualTo(1);
+        assertThat(r.out()).as(String.join(" ", args)).isEmpty();
+        assertThat(r.err()).as(String.join(" ", args)).contains("too many followers").contains("  limit 64");
+      }
+    } finally {
+      refusing.stop(0);
+    }
   }
 
   @Test
