@@ -89,6 +89,7 @@ public final class Translator {
       }
       Traffic.OutboundPart out = traffic.outbound(w);
       listeners.add(Outbound.listener(w, out.faults(), logs));
+      listeners.addAll(OutboundTcp.listeners(w, registry.services(), out.clusters(), logs, problems));
       clusters.addAll(out.clusters());
       logs.cluster().ifPresent(clusters::add);
       List<RouteConfiguration> routes = List.of(out.routes());
