@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,8 +41,6 @@ final class OutboundTcp {
   private static final Comparator<Target> BY_NAME = Comparator.comparing((Target t) -> t.service().namespace())
       .thenComparing(t -> t.service().name());
 
-  private OutboundTcp() {}
-
   /** One TCP or TLS port of one service, as the client sees it. */
   record Target(MeshService service, ServicePort port, Protocols.Kind kind) {
     String cluster() {
@@ -54,34 +53,22 @@ final class OutboundTcp {
     }
   }
 
+  private final Collection<MeshService> services;
+  /** Targets by port per client cluster list: clients of one namespace and locality share one list. */
+  private final Map<List<Cluster>, Map<Integer, List<Target>>> byClusters = new IdentityHashMap<>();
+
+  OutboundTcp(Collection<MeshService> services) {
+    this.services = services;
+  }
+
   /**
    * The client's TCP and TLS listeners, for the services whose default cluster it has (so that a
    * scoped client gets listeners for its scope only). What cannot be translated goes to {@code
    * problems}: two services on one port where one is opaque TCP, a port the client's proxy already
    * listens on.
    */
-  static List<Listener> listeners(Workload client, Collection<MeshService> services, List<Cluster> clusters,
-      FlowLogs logs, Collection<String> problems) {
-    Set<String> reachable = new HashSet<>();
-    for (Cluster c : clusters) {
-      reachable.add(c.getName());
-    }
-    Map<Integer, List<Target>> byPort = new TreeMap<>();
-    for (MeshService s : services) {
-      for (ServicePort p : s.ports()) {
-        Protocols.Kind kind = Protocols.kind(p.appProtocol(), p.name());
-        // UDP and SCTP are not proxied (the inbound side reports them per workload)
-        if (kind == Protocols.Kind.HTTP || p.protocol() != Protocol.TCP) {
-          continue;
-        }
-        Target t = new Target(s, p, kind);
-        if (reachable.contains(t.cluster())) {
-          byPort.computeIfAbsent(p.port(), k -> new ArrayList<>()).add(t);
-        }
-      }
-    }
-    // a stable order for chains and problems, whatever order the registry keeps
-    byPort.values().forEach(l -> l.sort(BY_NAME));
+  List<Listener> listeners(Workload client, List<Cluster> clusters, FlowLogs logs, Collection<String> problems) {
+    Map<Integer, List<Target>> byPort = byClusters.computeIfAbsent(clusters, this::targets);
     String address = client.addresses().get(0).getHostAddress();
     String node = client.metadata().namespace() + "/" + client.metadata().name();
     List<Listener> out = new ArrayList<>();
@@ -93,7 +80,7 @@ final class OutboundTcp {
       if (opaque && targets.size() > 1) {
         problems.add(String.join(" and ", targets.stream().map(Target::label).toList())
             + ": a client's sidecar has one listener per TCP port (outbound_<ip>_" + port
-            + ") and an opaque TCP connection names no service, so neither is reachable through the sidecar"
+            + ") and an opaque TCP connection names no service, so none of them is reachable through the sidecar"
             + " (give one of them another port, or name the ports tls-* when the clients speak TLS with SNI)");
         continue;
       }
@@ -116,6 +103,30 @@ final class OutboundTcp {
           client.metadata().namespace(), logs));
     }
     return out;
+  }
+
+  private Map<Integer, List<Target>> targets(List<Cluster> clusters) {
+    Set<String> reachable = new HashSet<>();
+    for (Cluster c : clusters) {
+      reachable.add(c.getName());
+    }
+    Map<Integer, List<Target>> byPort = new TreeMap<>();
+    for (MeshService s : services) {
+      for (ServicePort p : s.ports()) {
+        Protocols.Kind kind = Protocols.kind(p.appProtocol(), p.name());
+        // UDP and SCTP are not proxied (the inbound side reports them per workload)
+        if (kind == Protocols.Kind.HTTP || p.protocol() != Protocol.TCP) {
+          continue;
+        }
+        Target t = new Target(s, p, kind);
+        if (reachable.contains(t.cluster())) {
+          byPort.computeIfAbsent(p.port(), k -> new ArrayList<>()).add(t);
+        }
+      }
+    }
+    // a stable order for chains and problems, whatever order the registry keeps
+    byPort.values().forEach(l -> l.sort(BY_NAME));
+    return byPort;
   }
 
   private static String labels(List<Target> targets) {

@@ -66,6 +66,7 @@ public final class Translator {
         .build();
     Map<String, ProxySnapshot> snapshots = new TreeMap<>();
     FlowLogs logs = FlowLogs.of(options.flowCollector());
+    OutboundTcp tcp = new OutboundTcp(registry.services());
     // proxies share most resource objects (Traffic memoises them): hash each object once
     ProxySnapshot.Hasher hasher = new ProxySnapshot.Hasher();
     for (Workload w : resources.workloads()) {
@@ -89,7 +90,7 @@ public final class Translator {
       }
       Traffic.OutboundPart out = traffic.outbound(w);
       listeners.add(Outbound.listener(w, out.faults(), logs));
-      listeners.addAll(OutboundTcp.listeners(w, registry.services(), out.clusters(), logs, problems));
+      listeners.addAll(tcp.listeners(w, out.clusters(), logs, problems));
       clusters.addAll(out.clusters());
       logs.cluster().ifPresent(clusters::add);
       List<RouteConfiguration> routes = List.of(out.routes());
