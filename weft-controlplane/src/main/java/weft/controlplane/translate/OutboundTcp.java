@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +40,8 @@ final class OutboundTcp {
   private static final Comparator<Target> BY_NAME = Comparator.comparing((Target t) -> t.service().namespace())
       .thenComparing(t -> t.service().name());
 
+  private OutboundTcp() {}
+
   /** One TCP or TLS port of one service, as the client sees it. */
   record Target(MeshService service, ServicePort port, Protocols.Kind kind) {
     String cluster() {
@@ -53,59 +54,28 @@ final class OutboundTcp {
     }
   }
 
-  private final Collection<MeshService> services;
-  /** Targets by port per client cluster list: clients of one namespace and locality share one list. */
-  private final Map<List<Cluster>, Map<Integer, List<Target>>> byClusters = new IdentityHashMap<>();
-
-  OutboundTcp(Collection<MeshService> services) {
-    this.services = services;
+  /**
+   * What the TCP and TLS listeners of clients sharing one cluster list (one namespace and locality)
+   * are made from: the targets by port, and the problems of ports where services collide. A value:
+   * an incremental translation can compare it with the previous one to tell whether those clients'
+   * listeners may have changed (a port renamed from tcp-* to tls-* changes no cluster).
+   */
+  record Plan(Map<Integer, List<Target>> byPort, List<String> problems) {
+    Plan {
+      byPort = java.util.Collections.unmodifiableMap(new TreeMap<>(byPort));
+      problems = List.copyOf(problems);
+    }
   }
+
+  /** One client's listeners and what could not be translated for it. */
+  record Built(List<Listener> listeners, List<String> problems) {}
 
   /**
-   * The client's TCP and TLS listeners, for the services whose default cluster it has (so that a
-   * scoped client gets listeners for its scope only). What cannot be translated goes to {@code
-   * problems}: two services on one port where one is opaque TCP, a port the client's proxy already
-   * listens on.
+   * The plan for clients with these clusters: the services whose default cluster they have get
+   * listeners (so that a scoped client gets listeners for its scope only). Two services on one
+   * port where either is opaque TCP are a problem, and neither is translated.
    */
-  List<Listener> listeners(Workload client, List<Cluster> clusters, FlowLogs logs, Collection<String> problems) {
-    Map<Integer, List<Target>> byPort = byClusters.computeIfAbsent(clusters, this::targets);
-    String address = client.addresses().get(0).getHostAddress();
-    String node = client.metadata().namespace() + "/" + client.metadata().name();
-    List<Listener> out = new ArrayList<>();
-    for (Map.Entry<Integer, List<Target>> e : byPort.entrySet()) {
-      int port = e.getKey();
-      List<Target> targets = e.getValue();
-      String listener = "outbound_" + address + "_" + port;
-      boolean opaque = targets.stream().anyMatch(t -> t.kind() == Protocols.Kind.TCP);
-      if (opaque && targets.size() > 1) {
-        problems.add(String.join(" and ", targets.stream().map(Target::label).toList())
-            + ": a client's sidecar has one listener per TCP port (outbound_<ip>_" + port
-            + ") and an opaque TCP connection names no service, so none of them is reachable through the sidecar"
-            + " (give one of them another port, or name the ports tls-* when the clients speak TLS with SNI)");
-        continue;
-      }
-      if (port == client.proxy().outboundPort()) {
-        problems.add("Workload " + node + ": " + labels(targets) + ": the port is the sidecar's HTTP outbound port"
-            + " (spec.proxy.outboundPort), so " + listener + " is not created (change the service port or outboundPort)");
-        continue;
-      }
-      if (client.ports().stream().map(WorkloadPort::port).anyMatch(p -> p == port)) {
-        // a backend of the service dialing its own address reaches its own inbound listener, as a
-        // pod dialing its own IP does: nothing to report
-        if (!targets.stream().allMatch(t -> servesItself(client, t))) {
-          problems.add("Workload " + node + ": " + labels(targets) + ": the workload's own port " + port
-              + " (inbound_" + address + "_" + port + ") takes the address, so " + listener
-              + " is not created (change the service port or the workload port)");
-        }
-        continue;
-      }
-      out.add(opaque ? tcp(listener, address, port, targets.get(0), logs) : tls(listener, address, port, targets,
-          client.metadata().namespace(), logs));
-    }
-    return out;
-  }
-
-  private Map<Integer, List<Target>> targets(List<Cluster> clusters) {
+  static Plan plan(Collection<MeshService> services, List<Cluster> clusters) {
     Set<String> reachable = new HashSet<>();
     for (Cluster c : clusters) {
       reachable.add(c.getName());
@@ -124,9 +94,58 @@ final class OutboundTcp {
         }
       }
     }
-    // a stable order for chains and problems, whatever order the registry keeps
-    byPort.values().forEach(l -> l.sort(BY_NAME));
-    return byPort;
+    List<String> problems = new ArrayList<>();
+    Map<Integer, List<Target>> usable = new TreeMap<>();
+    for (Map.Entry<Integer, List<Target>> e : byPort.entrySet()) {
+      // a stable order for chains and problems, whatever order the registry keeps
+      List<Target> targets = e.getValue().stream().sorted(BY_NAME).toList();
+      boolean opaque = targets.stream().anyMatch(t -> t.kind() == Protocols.Kind.TCP);
+      if (opaque && targets.size() > 1) {
+        problems.add(String.join(" and ", targets.stream().map(Target::label).toList())
+            + ": a client's sidecar has one listener per TCP port (outbound_<ip>_" + e.getKey()
+            + ") and an opaque TCP connection names no service, so none of them is reachable through the sidecar"
+            + " (give one of them another port, or name the ports tls-* when the clients speak TLS with SNI)");
+      } else {
+        usable.put(e.getKey(), targets);
+      }
+    }
+    return new Plan(usable, problems);
+  }
+
+  /**
+   * One client's listeners from its plan: none on a port its proxy already listens on (the HTTP
+   * outbound port, its own workload ports), which is a problem unless the client is itself a
+   * backend of the service on that port.
+   */
+  static Built listeners(Workload client, Plan plan, FlowLogs logs) {
+    String address = client.addresses().get(0).getHostAddress();
+    String node = client.metadata().namespace() + "/" + client.metadata().name();
+    List<Listener> out = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<Integer, List<Target>> e : plan.byPort().entrySet()) {
+      int port = e.getKey();
+      List<Target> targets = e.getValue();
+      String listener = "outbound_" + address + "_" + port;
+      if (port == client.proxy().outboundPort()) {
+        problems.add("Workload " + node + ": " + labels(targets) + ": the port is the sidecar's HTTP outbound port"
+            + " (spec.proxy.outboundPort), so " + listener + " is not created (change the service port or outboundPort)");
+        continue;
+      }
+      if (client.ports().stream().map(WorkloadPort::port).anyMatch(p -> p == port)) {
+        // a backend of the service dialing its own address reaches its own inbound listener, as a
+        // pod dialing its own IP does: nothing to report
+        if (!targets.stream().allMatch(t -> servesItself(client, t))) {
+          problems.add("Workload " + node + ": " + labels(targets) + ": the workload's own port " + port
+              + " (inbound_" + address + "_" + port + ") takes the address, so " + listener
+              + " is not created (change the service port or the workload port)");
+        }
+        continue;
+      }
+      boolean opaque = targets.get(0).kind() == Protocols.Kind.TCP;
+      out.add(opaque ? tcp(listener, address, port, targets.get(0), logs) : tls(listener, address, port, targets,
+          client.metadata().namespace(), logs));
+    }
+    return new Built(List.copyOf(out), List.copyOf(problems));
   }
 
   private static String labels(List<Target> targets) {

@@ -156,6 +156,33 @@ class OutboundTcpTranslationTest {
     assertThat(find(tweet, "outbound_127.0.0.5_5432")).isPresent();
   }
 
+  @Test
+  void thePlanIsAValueThatChangesWhenOnlyAPortsProtocolDoes() {
+    // renaming tcp-* to tls-* changes no cluster: an incremental translation must compare plans too
+    weft.api.ResourceSet tcp = Mesh.resources(Mesh.BASE, service("social", "cache", "{name: redis, port: 6379}"));
+    weft.api.ResourceSet tls = Mesh.resources(Mesh.BASE, service("social", "cache", "{name: tls-redis, port: 6379}"));
+    ProxySnapshot a = Translator.translateAll(tcp, Mesh.OPTIONS).snapshots().get("social/tweet-1");
+    ProxySnapshot b = Translator.translateAll(tls, Mesh.OPTIONS).snapshots().get("social/tweet-1");
+    assertThat(a.clusters()).isEqualTo(b.clusters());
+    OutboundTcp.Plan plan = OutboundTcp.plan(weft.controlplane.registry.Registry.of(tcp, "cluster.local").services(), a.clusters());
+    assertThat(OutboundTcp.plan(weft.controlplane.registry.Registry.of(tcp, "cluster.local").services(), a.clusters()))
+        .isEqualTo(plan);
+    assertThat(OutboundTcp.plan(weft.controlplane.registry.Registry.of(tls, "cluster.local").services(), b.clusters()))
+        .isNotEqualTo(plan);
+    assertThat(Mesh.listener(b, "outbound_127.0.0.5_6379").getListenerFilters(0).getName())
+        .isEqualTo(OutboundTcp.TLS_INSPECTOR);
+  }
+
+  @Test
+  void aClientGetsListenersOnlyForServicesWhoseClusterItHas() {
+    weft.api.ResourceSet r = Mesh.resources(Mesh.BASE, String.join("\n---\n", DATA));
+    ProxySnapshot s = Translator.translateAll(r, Mesh.OPTIONS).snapshots().get("social/tweet-1");
+    var scoped = s.clusters().stream().filter(c -> !c.getName().contains("kafka")).toList();
+    OutboundTcp.Plan plan = OutboundTcp.plan(weft.controlplane.registry.Registry.of(r, "cluster.local").services(), scoped);
+    assertThat(plan.byPort().get(9093)).extracting(t -> t.service().name()).containsExactly("search");
+    assertThat(plan.byPort()).containsOnlyKeys(5432, 6379, 9093);
+  }
+
   @ParameterizedTest(name = "{0} {1} -> {2}")
   @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
       # Istio protocol selection: appProtocol, else the port name's prefix; no declaration is HTTP
