@@ -66,6 +66,8 @@ public final class Translator {
         .build();
     Map<String, ProxySnapshot> snapshots = new TreeMap<>();
     FlowLogs logs = FlowLogs.of(options.flowCollector());
+    // clients sharing an outbound part (namespace and locality) share their TCP/TLS plan
+    Map<Traffic.OutboundPart, OutboundTcp.Plan> tcpPlans = new java.util.IdentityHashMap<>();
     // proxies share most resource objects (Traffic memoises them): hash each object once
     ProxySnapshot.Hasher hasher = new ProxySnapshot.Hasher();
     for (Workload w : resources.workloads()) {
@@ -89,6 +91,15 @@ public final class Translator {
       }
       Traffic.OutboundPart out = traffic.outbound(w);
       listeners.add(Outbound.listener(w, out.faults(), logs));
+      OutboundTcp.Plan plan = tcpPlans.get(out);
+      if (plan == null) {
+        plan = OutboundTcp.plan(registry.services(), out.clusters());
+        tcpPlans.put(out, plan);
+        problems.addAll(plan.problems());
+      }
+      OutboundTcp.Built tcp = OutboundTcp.listeners(w, plan, logs);
+      listeners.addAll(tcp.listeners());
+      problems.addAll(tcp.problems());
       clusters.addAll(out.clusters());
       logs.cluster().ifPresent(clusters::add);
       List<RouteConfiguration> routes = List.of(out.routes());

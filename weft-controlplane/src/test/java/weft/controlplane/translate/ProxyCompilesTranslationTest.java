@@ -137,12 +137,20 @@ class ProxyCompilesTranslationTest {
           - route: [{destination: {host: jobs}}]
             retries: {attempts: 2}
         """;
+    // TCP and TLS service ports: outbound tcp_proxy listeners, SNI filter chains behind a tls_inspector
+    String tls = "apiVersion: v1\nkind: Service\nmetadata: {name: feed, namespace: social}\n"
+        + "spec: {selector: {app: tweet}, ports: [{name: https, port: 8443, targetPort: 80}, {name: tls-x, port: 9443, targetPort: 80},"
+        + " {name: redis, port: 6379, targetPort: 80}]}";
+    String tls2 = "apiVersion: v1\nkind: Service\nmetadata: {name: search, namespace: jobs}\n"
+        + "spec: {selector: {app: jobs}, ports: [{name: https, port: 8443, targetPort: 8080}]}";
     // with flows on: every sidecar's gRPC access loggers and the collector's cluster compile too
     TranslateOptions options = new TranslateOptions("cluster.local", "istio-system", "cluster.local", certPem)
         .withFlowCollector(new java.net.InetSocketAddress("127.0.0.1", 15010));
-    Translator.Translation t = Translator.translateAll(Mesh.resources(Mesh.BASE, pa, authz, dr, vs), options);
+    Translator.Translation t = Translator.translateAll(Mesh.resources(Mesh.BASE, pa, authz, dr, vs, tls, tls2), options);
     assertThat(t.problems()).isEmpty();
     assertThat(t.snapshots()).hasSize(3);
+    assertThat(t.snapshots().get("jobs/jobs-v2").listeners()).extracting(Listener::getName)
+        .contains("outbound_127.0.0.7_5432", "outbound_127.0.0.7_6379", "outbound_127.0.0.7_8443", "outbound_127.0.0.7_9443");
     for (Map.Entry<String, ProxySnapshot> e : t.snapshots().entrySet()) {
       compile(e.getKey(), e.getValue());
     }
