@@ -4,20 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
-import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
@@ -108,38 +98,13 @@ public final class HttpCodecs {
     }
     settings.initialWindowSize(cfg.initialStreamWindowSize() > 0
         ? cfg.initialStreamWindowSize() : DEFAULT_STREAM_WINDOW);
-    Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
-        .initialSettings(settings)
-        .validateHeaders(true)
-        .build();
+    Http2ServerConnection h2 = Http2ServerConnection.create(cfg, tracker, settings,
+        cfg.initialConnectionWindowSize() > 0
+            ? cfg.initialConnectionWindowSize() : DEFAULT_CONNECTION_WINDOW);
     installFlushConsolidation(p);
-    p.addLast("h2", codec);
-    p.addLast("h2mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-      @Override
-      protected void initChannel(Http2StreamChannel ch) {
-        ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-            new Http2ServerStream(cfg, tracker));
-      }
-    }));
-    growConnectionWindow(p, "h2mux", cfg.initialConnectionWindowSize() > 0
-        ? cfg.initialConnectionWindowSize() : DEFAULT_CONNECTION_WINDOW);
-    tracker.register(p.channel(), () -> {
-      // GOAWAY with the last stream id lets in-flight streams finish; close when they have
-      p.channel().writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
-      tracker.closeWhenIdle();
-    });
-  }
-
-  /**
-   * The connection window starts at 65,535 (RFC 9113 §6.9.2) whatever SETTINGS say; a
-   * connection-level WINDOW_UPDATE raises it to {@code window}. Written from {@code after} (the
-   * handler behind the frame codec) so that the codec's flow controller accounts for it.
-   */
-  static void growConnectionWindow(ChannelPipeline p, String after, int window) {
-    int delta = window - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
-    if (delta > 0) {
-      p.context(after).writeAndFlush(new DefaultHttp2WindowUpdateFrame(delta));
-    }
+    p.addLast("h2", h2);
+    // GOAWAY with the last stream id lets in-flight streams finish; close when they have
+    tracker.register(p.channel(), h2::drain);
   }
 
   /** codec_type AUTO: picks the codec from ALPN or the first bytes, then steps aside. */

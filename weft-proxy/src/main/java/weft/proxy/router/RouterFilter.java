@@ -159,10 +159,14 @@ final class RouterFilter implements HttpFilter, LbContext {
     UpstreamAttempt a = attempt;
     if (a != null && a.ready()) {
       if (buffering) {
-        body.add(content);
-        a.write(content.retainedDuplicate());
+        // the attempt gets the received bytes, the retry buffer a copy: an HTTP/2 downstream
+        // returns window only when its bytes are released, so holding them would stall it
+        body.add(content.copy());
+        a.write(content);
       } else {
-        flushBody(a);
+        // a ready attempt already has everything held so far (for retries only): drop it
+        body.forEach(ReferenceCountUtil::release);
+        body.clear();
         a.write(content);
       }
     } else {
@@ -170,14 +174,16 @@ final class RouterFilter implements HttpFilter, LbContext {
     }
   }
 
-  /** Hands the held body to {@code a}: copies while retries are possible, else ownership. */
+  /** Hands the held body to {@code a}: the bytes themselves, keeping copies while retries are possible. */
   void flushBody(UpstreamAttempt a) {
     if (body.isEmpty()) {
       return;
     }
     if (buffering) {
-      for (HttpContent c : body) {
-        a.write(c.retainedDuplicate());
+      for (int i = 0; i < body.size(); i++) {
+        HttpContent c = body.get(i);
+        body.set(i, c.copy());
+        a.write(c);
       }
     } else {
       for (HttpContent c : body) {

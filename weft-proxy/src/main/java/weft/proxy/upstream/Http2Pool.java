@@ -3,19 +3,8 @@ package weft.proxy.upstream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
-import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -56,7 +45,7 @@ final class Http2Pool implements HostPool {
   /** One HTTP/2 connection and the exchanges waiting for it to come up. */
   private final class Conn {
     Channel channel;
-    Http2FrameCodec codec;
+    Http2ClientConnection codec;
     boolean ready;
     int active;
     long opened;
@@ -79,20 +68,6 @@ final class Http2Pool implements HostPool {
         }
       }
       return active + waiting.size() < limit;
-    }
-  }
-
-  /**
-   * The connection window starts at 65,535 whatever SETTINGS say (RFC 9113 §6.9.2): once the codec
-   * has sent its preface (it does so on channelActive, before passing the event on), a
-   * connection-level WINDOW_UPDATE through the codec raises it to {@link #CONNECTION_WINDOW}.
-   */
-  private static final class ConnectionWindow extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE));
-      ctx.pipeline().remove(this);
-      super.channelActive(ctx);
     }
   }
 
@@ -140,12 +115,8 @@ final class Http2Pool implements HostPool {
         // one write per loop turn carries every stream's frames (see HttpCodecs)
         ch.pipeline().addLast("flush", new FlushConsolidationHandler(
             FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-        ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient()
-            .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)
-                .initialWindowSize(STREAM_WINDOW)).build());
-        ch.pipeline().addLast("window", new ConnectionWindow());
-        // the client opens every stream; the peer may not push
-        ch.pipeline().addLast("mux", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+        // streams are opened on the connection handler itself, not as child channels
+        ch.pipeline().addLast("h2", Http2ClientConnection.create(STREAM_WINDOW, CONNECTION_WINDOW));
       }
     }).connect(address);
     events.connecting();
@@ -159,30 +130,42 @@ final class Http2Pool implements HostPool {
       }
       events.connected(cf.channel());
       c.channel = cf.channel();
-      c.codec = cf.channel().pipeline().get(Http2FrameCodec.class);
+      c.codec = cf.channel().pipeline().get(Http2ClientConnection.class);
 
       c.channel.closeFuture().addListener(x -> {
         conns.remove(c);
         events.releaseConnection();
+        failAll(c, UpstreamFailure.CONNECTION_FAILURE, "connection closed before it was ready");
       });
       if (closed) {
         c.channel.close();
         return;
       }
-      TlsReady.whenReady(c.channel, () -> {
-        c.ready = true;
-        List<UpstreamListener> w = new ArrayList<>(c.waiting);
-        c.waiting.clear();
-        for (UpstreamListener l : w) {
-          events.releasePending();
-          open(c, l);
-        }
-      }, cause -> {
+      // ready once the peer's SETTINGS are in: only then is its max_concurrent_streams known
+      TlsReady.whenReady(c.channel, () -> c.codec.whenSettingsReceived(() -> ready(c)), cause -> {
         conns.remove(c);
         failAll(c, UpstreamFailure.CONNECTION_FAILURE, "tls error: " + cause);
       });
     });
     return c;
+  }
+
+  /**
+   * Starts the exchanges that waited for {@code c}: as many as its stream limit allows; the rest
+   * go to another connection with room or to a new one (Envoy's pool does the same).
+   */
+  private void ready(Conn c) {
+    c.ready = true;
+    List<UpstreamListener> w = new ArrayList<>(c.waiting);
+    c.waiting.clear();
+    for (UpstreamListener l : w) {
+      events.releasePending();
+      if (c.hasCapacity()) {
+        open(c, l);
+      } else {
+        newStream(l);
+      }
+    }
   }
 
   private void failAll(Conn c, UpstreamFailure failure, String detail) {
@@ -198,30 +181,12 @@ final class Http2Pool implements HostPool {
     c.active++;
     c.opened++;
     c.idleGeneration++;
-    Http2Exchange exchange = new Http2Exchange(listener);
-    new Http2StreamChannelBootstrap(c.channel)
-        .handler(new ChannelInitializer<Http2StreamChannel>() {
-          @Override
-          protected void initChannel(Http2StreamChannel ch) {
-            ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), exchange);
-          }
-        })
-        .open()
-        .addListener(f -> {
-          if (!f.isSuccess()) {
-            c.active--;
-            listener.onFailure(UpstreamFailure.LOCAL_RESET, "cannot open stream: " + f.cause().getMessage());
-            return;
-          }
-          Http2StreamChannel ch = (Http2StreamChannel) f.getNow();
-          ch.closeFuture().addListener(x -> {
-            c.active--;
-            if (c.active == 0) {
-              streamsDone(c);
-            }
-          });
-          exchange.ready(ch);
-        });
+    listener.onReady(new Http2Exchange(listener, c.codec, () -> {
+      c.active--;
+      if (c.active == 0) {
+        streamsDone(c);
+      }
+    }));
   }
 
   /**
