@@ -141,16 +141,26 @@ class AdsClientTest {
     assertThat(runtime.current().clusters().get("a")).isSameAs(a1);
     assertThat(runtime.current().clusters().get("b")).isSameAs(b1);
 
+    // EDS only: b is kept and its hosts are swapped in place (Envoy keeps the cluster)
     cp.set("3", List.of(edsCluster("a"), edsCluster("b")),
         List.of(endpoints("a", a.port()), endpoints("b", a.port())),
         List.of(httpListener("http", 0, "local")), List.of(routeTo("local", "b")), List.of());
     await().atMost(10, TimeUnit.SECONDS).until(() -> HttpPeers.get(proxy, "/").equals("200 a"));
     assertThat(runtime.current().clusters().get("a")).isSameAs(a1);
+    assertThat(runtime.current().clusters().get("b")).isSameAs(b1);
+
+    // CDS: a changed cluster resource is rebuilt
+    cp.set("4", List.of(edsCluster("a"), edsCluster("b").toBuilder()
+            .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(2)).build()),
+        List.of(endpoints("a", a.port()), endpoints("b", a.port())),
+        List.of(httpListener("http", 0, "local")), List.of(routeTo("local", "b")), List.of());
+    await().atMost(10, TimeUnit.SECONDS).until(() -> client.ackedVersion(AdsClient.CDS).equals("4"));
+    assertThat(runtime.current().clusters().get("a")).isSameAs(a1);
     assertThat(runtime.current().clusters().get("b")).isNotSameAs(b1);
   }
 
   @Test
-  void anIdleKeepAliveConnectionOfTheReplacedConfigIsDrainedSoItsClientReconnectsToTheNewOne()
+  void anIdleKeepAliveConnectionOfAChangedListenerIsDrainedSoItsClientReconnectsToTheNewOne()
       throws Exception {
     serve("1", "a");
     client.start();
@@ -165,10 +175,15 @@ class AdsClientTest {
         assertThat(n).isPositive();
         first += new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
       }
-      serve("2", "b");
-      // Envoy's listener drain: the idle connection is closed, not left on the old routes
+      // LDS: the listener itself changes (not only its routes)
+      cp.set("2", List.of(edsCluster("a"), edsCluster("b")),
+          List.of(endpoints("a", a.port()), endpoints("b", b.port())),
+          List.of(httpListener("http", 0, "local", "changed")), List.of(routeTo("local", "b")),
+          List.of());
+      // Envoy's listener drain: the idle connection is closed, not left on the old config
       assertThat(s.getInputStream().read(buf)).isEqualTo(-1);
     }
-    assertThat(HttpPeers.get(proxy, "/")).isEqualTo("200 b");
+    // the route update is a separate response that may follow the listener's
+    await().atMost(10, TimeUnit.SECONDS).until(() -> HttpPeers.get(proxy, "/").equals("200 b"));
   }
 }

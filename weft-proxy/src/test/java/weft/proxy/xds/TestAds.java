@@ -70,6 +70,16 @@ final class TestAds implements AutoCloseable {
         """.formatted(name), Cluster.newBuilder());
   }
 
+  /** One locality with a host on 127.0.0.1 at each of {@code ports}. */
+  static ClusterLoadAssignment endpoints(String cluster, int... ports) {
+    ClusterLoadAssignment.Builder b = ClusterLoadAssignment.newBuilder().setClusterName(cluster);
+    var lb = b.addEndpointsBuilder();
+    for (int port : ports) {
+      lb.addLbEndpoints(endpoints(cluster, port).getEndpoints(0).getLbEndpoints(0));
+    }
+    return b.build();
+  }
+
   static ClusterLoadAssignment endpoints(String cluster, int port) {
     return parse("""
         cluster_name: %s
@@ -81,6 +91,11 @@ final class TestAds implements AutoCloseable {
 
   /** An HTTP listener on 127.0.0.1:{@code port} whose HCM takes route config {@code routes} by RDS. */
   static Listener httpListener(String name, int port, String routes) {
+    return httpListener(name, port, routes, "ingress");
+  }
+
+  /** The same with another {@code stat_prefix} (a change of the listener itself). */
+  static Listener httpListener(String name, int port, String routes, String statPrefix) {
     return parse("""
         name: %s
         address: {socket_address: {address: 127.0.0.1, port_value: %d}}
@@ -89,12 +104,12 @@ final class TestAds implements AutoCloseable {
           - name: envoy.filters.network.http_connection_manager
             typed_config:
               "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-              stat_prefix: ingress
+              stat_prefix: %s
               rds: {route_config_name: %s, config_source: {ads: {}}}
               http_filters:
               - name: envoy.filters.http.router
                 typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
-        """.formatted(name, port, routes), Listener.newBuilder());
+        """.formatted(name, port, statPrefix, routes), Listener.newBuilder());
   }
 
   static RouteConfiguration routeTo(String name, String cluster) {
