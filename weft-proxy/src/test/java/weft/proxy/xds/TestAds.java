@@ -6,17 +6,21 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import weft.proxy.config.BootstrapLoader;
 
@@ -32,12 +36,26 @@ final class TestAds implements AutoCloseable {
       JsonFormat.parser().usingTypeRegistry(BootstrapLoader.typeRegistry());
 
   final SimpleCache<String> cache = new SimpleCache<>(node -> node.getId());
+  /** Every request the server received, in order (both protocols). */
+  final List<DiscoveryRequest> requests = new CopyOnWriteArrayList<>();
+  final List<DeltaDiscoveryRequest> deltaRequests = new CopyOnWriteArrayList<>();
   private Server server;
   private final int port;
 
   TestAds(int port) throws IOException {
+    DiscoveryServerCallbacks record = new DiscoveryServerCallbacks() {
+      @Override
+      public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
+        requests.add(request);
+      }
+
+      @Override
+      public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
+        deltaRequests.add(request);
+      }
+    };
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-        .addService(new V3DiscoveryServer(cache).getAggregatedDiscoveryServiceImpl())
+        .addService(new V3DiscoveryServer(record, cache).getAggregatedDiscoveryServiceImpl())
         .build().start();
     this.port = server.getPort();
   }
