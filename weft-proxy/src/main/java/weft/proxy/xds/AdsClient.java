@@ -1,13 +1,6 @@
 package weft.proxy.xds;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
 import com.google.rpc.Status;
-import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
@@ -18,7 +11,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -324,7 +316,7 @@ public final class AdsClient implements AutoCloseable {
     st.nonce = r.getNonce();
     XdsResources candidate;
     try {
-      candidate = merge(type, st, r.getResourcesList());
+      candidate = SotwResources.apply(resources, type, st.names, r.getResourcesList());
     } catch (IllegalArgumentException e) {
       nack(type, st, List.of(e.getMessage()));
       return;
@@ -459,65 +451,6 @@ public final class AdsClient implements AutoCloseable {
       // the stream is failing; its onError reconnects and resends
       LOG.debug("xds: send failed: {}", e.toString());
     }
-  }
-
-  private XdsResources merge(String type, TypeState st, List<Any> list) {
-    switch (type) {
-      case CDS -> {
-        return resources.withClusters(decode(list, Cluster.class, Cluster::getName));
-      }
-      case LDS -> {
-        return resources.withListeners(decode(list, Listener.class, Listener::getName));
-      }
-      case EDS -> {
-        return resources.withEndpoints(overlay(resources.endpoints(), st.names,
-            decode(list, ClusterLoadAssignment.class, ClusterLoadAssignment::getClusterName)));
-      }
-      case RDS -> {
-        return resources.withRoutes(overlay(resources.routes(), st.names,
-            decode(list, RouteConfiguration.class, RouteConfiguration::getName)));
-      }
-      case SDS -> {
-        return resources.withSecrets(overlay(resources.secrets(), st.names,
-            decode(list, Secret.class, Secret::getName)));
-      }
-      default -> throw new IllegalArgumentException("unsupported type " + type);
-    }
-  }
-
-  /** Non-wildcard types: a response updates the names it carries; unsubscribed names drop. */
-  private static <T> Map<String, T> overlay(Map<String, T> old, Set<String> subscribed,
-      Map<String, T> update) {
-    Map<String, T> m = new LinkedHashMap<>();
-    old.forEach((k, v) -> {
-      if (subscribed.contains(k)) {
-        m.put(k, v);
-      }
-    });
-    m.putAll(update);
-    return m;
-  }
-
-  private static <T extends Message> Map<String, T> decode(List<Any> list, Class<T> cls,
-      java.util.function.Function<T, String> name) {
-    Map<String, T> m = new LinkedHashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      T v;
-      try {
-        v = list.get(i).unpack(cls);
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalArgumentException("resources[" + i + "]: cannot decode "
-            + list.get(i).getTypeUrl() + " as " + cls.getSimpleName() + ": " + e.getMessage());
-      }
-      String n = name.apply(v);
-      if (n.isEmpty()) {
-        throw new IllegalArgumentException("resources[" + i + "]: name must not be empty");
-      }
-      if (m.put(n, v) != null) {
-        throw new IllegalArgumentException("resources[" + i + "]: duplicate name '" + n + "'");
-      }
-    }
-    return m;
   }
 
   private static String shortName(String type) {
