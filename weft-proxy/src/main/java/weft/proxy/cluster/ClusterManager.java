@@ -21,24 +21,30 @@ public final class ClusterManager implements AutoCloseable {
   // for xDS updates: the proto each cluster was built from, and those taken over already started
   private final Map<String, Cluster> sources;
   private final java.util.Set<UpstreamCluster> inherited;
+  // inherited clusters whose endpoints change when this manager starts (EDS updates in place)
+  private final Map<UpstreamCluster, ClusterConfig> endpointUpdates;
 
   private ClusterManager(Map<String, UpstreamCluster> clusters, List<UpstreamCluster> ordered) {
-    this(clusters, ordered, Map.of(), java.util.Set.of());
+    this(clusters, ordered, Map.of(), java.util.Set.of(), Map.of());
   }
 
   private ClusterManager(Map<String, UpstreamCluster> clusters, List<UpstreamCluster> ordered,
-      Map<String, Cluster> sources, java.util.Set<UpstreamCluster> inherited) {
+      Map<String, Cluster> sources, java.util.Set<UpstreamCluster> inherited,
+      Map<UpstreamCluster, ClusterConfig> endpointUpdates) {
     this.clusters = clusters;
     this.ordered = ordered;
     this.sources = sources;
     this.inherited = inherited;
+    this.endpointUpdates = endpointUpdates;
   }
 
   /**
    * Like {@link #create(List, ConfigPath, ConfigProblems, ClusterContext)}, but a cluster whose
    * proto is unchanged from {@code previous} is taken over as it is, running, with its host
-   * health, outlier ejections and DNS state (an xDS update must not reset them). {@link #start()}
-   * starts only the new ones; retire {@code previous} with {@link #closeUnshared}.
+   * health, outlier ejections and DNS state (an xDS update must not reset them). A STATIC
+   * cluster whose proto differs only in {@code load_assignment} (an EDS update) is taken over too,
+   * and {@link #start()} swaps its hosts in place, keeping the hosts still present. {@link
+   * #start()} starts only the new ones; retire {@code previous} with {@link #closeUnshared}.
    */
   public static ClusterManager create(List<Cluster> protos, ConfigPath path,
       ConfigProblems problems, ClusterContext ctx, ClusterManager previous) {
@@ -46,21 +52,27 @@ public final class ClusterManager implements AutoCloseable {
     if (previous == null) {
       Map<String, Cluster> src = new java.util.HashMap<>();
       protos.forEach(c -> src.put(c.getName(), c));
-      return new ClusterManager(fresh.clusters, fresh.ordered, Map.copyOf(src), java.util.Set.of());
+      return new ClusterManager(fresh.clusters, fresh.ordered, Map.copyOf(src), java.util.Set.of(),
+          Map.of());
     }
     Map<String, UpstreamCluster> byName = new LinkedHashMap<>();
     List<UpstreamCluster> ordered = new java.util.ArrayList<>();
     Map<String, Cluster> src = new java.util.HashMap<>();
     java.util.Set<UpstreamCluster> taken = java.util.Collections.newSetFromMap(
         new java.util.IdentityHashMap<>());
+    Map<UpstreamCluster, ClusterConfig> updates = new java.util.IdentityHashMap<>();
     for (Cluster proto : protos) {
       UpstreamCluster built = fresh.clusters.get(proto.getName());
       if (built == null) {
         continue;
       }
       UpstreamCluster old = previous.clusters.get(proto.getName());
-      UpstreamCluster use = old != null && proto.equals(previous.sources.get(proto.getName()))
-          ? old : built;
+      Cluster before = previous.sources.get(proto.getName());
+      UpstreamCluster use = old != null && proto.equals(before) ? old : built;
+      if (use != old && old != null && endpointsOnly(before, proto)) {
+        use = old;
+        updates.put(old, built.config());
+      }
       if (use == old) {
         taken.add(old);
       }
@@ -69,7 +81,15 @@ public final class ClusterManager implements AutoCloseable {
       src.put(proto.getName(), proto);
     }
     return new ClusterManager(Map.copyOf(byName), List.copyOf(ordered), Map.copyOf(src),
-        java.util.Set.copyOf(taken));
+        java.util.Set.copyOf(taken), java.util.Collections.unmodifiableMap(updates));
+  }
+
+  /** Both STATIC and equal but for their endpoints: an EDS update. */
+  private static boolean endpointsOnly(Cluster before, Cluster after) {
+    return before != null && before.getType() == Cluster.DiscoveryType.STATIC
+        && after.getType() == Cluster.DiscoveryType.STATIC
+        && before.toBuilder().clearLoadAssignment().build()
+            .equals(after.toBuilder().clearLoadAssignment().build());
   }
 
   /** Stops the clusters of this manager that {@code next} did not take over. */
@@ -134,6 +154,7 @@ public final class ClusterManager implements AutoCloseable {
     // background work of a cluster runs on its control loop only
     ordered.stream().filter(c -> !inherited.contains(c))
         .forEach(c -> c.controlLoop().execute(c::start));
+    endpointUpdates.forEach((c, next) -> c.controlLoop().execute(() -> c.updateEndpoints(next)));
     return CompletableFuture.allOf(
         ordered.stream().map(UpstreamCluster::initialized).toArray(CompletableFuture[]::new));
   }

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * event loop, which republishes an immutable {@link HostSnapshot} through a volatile field.
  */
 public final class UpstreamCluster {
-  private final ClusterConfig config;
+  // replaced only by an EDS update (endpoints and their shape; every other field is equal)
+  private volatile ClusterConfig config;
   private final ClusterStats stats;
   private final CircuitBreakers breakers;
   private final EventLoop control;
@@ -269,6 +270,41 @@ public final class UpstreamCluster {
     snapshot = s;
     stats.membershipTotal().set(members.size());
     stats.membershipHealthy().set(s.healthyCount());
+  }
+
+  /**
+   * Control loop: an EDS update of this (otherwise unchanged) cluster. Hosts whose endpoint is
+   * still there are kept as they are, with their health, outlier state and pooled connections
+   * (Envoy keeps a host across EDS updates unless its address or attributes change); the EDS
+   * health status is taken from the update.
+   */
+  void updateEndpoints(ClusterConfig next) {
+    List<Endpoints.Spec> oldSpecs = config.endpoints();
+    List<Host> old = members;
+    java.util.Map<Endpoints.Spec, Host> byKey = new java.util.HashMap<>();
+    // members follow the specs one to one for STATIC clusters (constructor and this method)
+    for (int i = 0; i < oldSpecs.size() && i < old.size(); i++) {
+      byKey.putIfAbsent(withoutEdsHealth(oldSpecs.get(i)), old.get(i));
+    }
+    List<Host> hosts = new ArrayList<>();
+    for (Endpoints.Spec s : next.endpoints()) {
+      Host h = byKey.remove(withoutEdsHealth(s));
+      if (h == null) {
+        h = newHost(s, io.netty.util.NetUtil.createInetAddressFromIpAddressString(s.address()));
+      } else {
+        h.setFlag(Host.FAILED_EDS_HEALTH, s.edsUnhealthy());
+      }
+      hosts.add(h);
+    }
+    config = next;
+    setMembers(hosts);
+  }
+
+  private static Endpoints.Spec withoutEdsHealth(Endpoints.Spec s) {
+    return s.edsUnhealthy()
+        ? new Endpoints.Spec(s.address(), s.port(), s.healthCheckPort(), s.healthCheckHost(),
+            s.hostname(), s.locality(), s.priority(), s.weight(), false)
+        : s;
   }
 
   HostSnapshot snapshot() {

@@ -41,6 +41,8 @@ final class RouterFilter implements HttpFilter, LbContext {
   RouteRequestView view;
   RouteEntry entry;
   UpstreamTargets.Target target;
+  /** The clusters in force when this stream started (one read of the swapped reference). */
+  private UpstreamTargets targets;
   RetryPolicy retry = RetryPolicy.NONE;
   private OptionalLong hash = OptionalLong.empty();
   HttpRequest head;
@@ -68,7 +70,8 @@ final class RouterFilter implements HttpFilter, LbContext {
   public Status onRequestHeaders(HttpRequest request, boolean endStream) {
     cfg.stats.rqTotal.inc();
     view = new RouteRequestView(request, cb.info());
-    RouteResult result = cfg.routes.route(view);
+    targets = cfg.targets.get();
+    RouteResult result = cfg.routes.get().route(view);
     switch (result) {
       case RouteResult.NoRoute n -> {
         cfg.stats.noRoute.inc();
@@ -102,7 +105,7 @@ final class RouterFilter implements HttpFilter, LbContext {
   private void forward(HttpRequest request, RouteResult.Forward f, boolean endStream) {
     entry = f.entry();
     cb.info().routeName = entry.name();
-    target = f.cluster() == null ? null : cfg.targets.get(f.cluster());
+    target = f.cluster() == null ? null : targets.get(f.cluster());
     cb.info().upstreamCluster = f.cluster();
     if (target == null) {
       cfg.stats.noCluster.inc();
@@ -370,7 +373,7 @@ final class RouterFilter implements HttpFilter, LbContext {
         continue;
       }
       String name = m.cluster(view);
-      UpstreamTargets.Target t = name == null ? null : cfg.targets.get(name);
+      UpstreamTargets.Target t = name == null ? null : targets.get(name);
       if (t == null) {
         continue;
       }

@@ -27,7 +27,21 @@ public final class UpstreamTargets {
   private final Map<String, Target> targets = new HashMap<>();
 
   public UpstreamTargets(ClusterManager clusters) {
+    this(clusters, null);
+  }
+
+  /**
+   * For an xDS update: a cluster taken over running from the previous config (unchanged, or
+   * changed only in its endpoints) keeps its target, so that its pool settings are the same
+   * instance and the pooled connections to its hosts stay in use.
+   */
+  public UpstreamTargets(ClusterManager clusters, UpstreamTargets previous) {
     for (UpstreamCluster c : clusters.clusters()) {
+      Target kept = previous == null ? null : previous.targets.get(c.name());
+      if (kept != null && kept.cluster() == c) {
+        targets.put(c.name(), kept);
+        continue;
+      }
       var proto = c.protocol();
       var tls = c.transport();
       if (tls instanceof weft.proxy.tls.UpstreamTls u

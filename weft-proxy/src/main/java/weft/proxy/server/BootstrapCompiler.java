@@ -36,12 +36,22 @@ public final class BootstrapCompiler {
   /**
    * What compiling needs from the running process. {@code grpcAccessLogs} is the generation the
    * gRPC access loggers of this compile join; null validates them without sending anything (for
-   * callers that only check a config).
+   * callers that only check a config). {@code live} (xDS) stages route tables and clusters that
+   * are swapped under established connections, and gives each listener its own drain signal;
+   * null for a file config.
    */
   public record Context(io.netty.channel.EventLoopGroup workers, StatsStore stats,
       UpstreamPools pools, DrainSignal drain, Path baseDir,
       weft.proxy.observe.AccessLogWriter accessLogWriter,
-      weft.proxy.observe.GrpcAccessLogSink.Generation grpcAccessLogs) {
+      weft.proxy.observe.GrpcAccessLogSink.Generation grpcAccessLogs,
+      LiveRouting.Staged live) {
+    /** A file config: route tables and clusters fixed, one drain signal for every listener. */
+    public Context(io.netty.channel.EventLoopGroup workers, StatsStore stats, UpstreamPools pools,
+        DrainSignal drain, Path baseDir, weft.proxy.observe.AccessLogWriter accessLogWriter,
+        weft.proxy.observe.GrpcAccessLogSink.Generation grpcAccessLogs) {
+      this(workers, stats, pools, drain, baseDir, accessLogWriter, grpcAccessLogs, null);
+    }
+
     /** A context whose gRPC access loggers are validated only. */
     public Context(io.netty.channel.EventLoopGroup workers, StatsStore stats, UpstreamPools pools,
         DrainSignal drain, Path baseDir, weft.proxy.observe.AccessLogWriter accessLogWriter) {
@@ -78,7 +88,7 @@ public final class BootstrapCompiler {
     Set<String> declared = new HashSet<>();
     b.getStaticResources().getClustersList().forEach(c -> declared.add(c.getName()));
     ProxyExtensions ext = new ProxyExtensions(ctx.stats(), clusters, ctx.pools(), ctx.drain(),
-        ctx.baseDir(), declared, ctx.accessLogWriter(), ctx.grpcAccessLogs());
+        ctx.baseDir(), declared, ctx.accessLogWriter(), ctx.grpcAccessLogs(), ctx.live());
     List<ListenerConfig> listeners = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<InetSocketAddress> addresses = new HashSet<>();
@@ -88,7 +98,7 @@ public final class BootstrapCompiler {
       if (!l.getName().isEmpty() && !names.add(l.getName())) {
         problems.add(p.field("name"), "duplicate listener name '" + l.getName() + "'");
       }
-      ListenerConfig lc = ListenerCompiler.compile(l, p, problems, ext,
+      ListenerConfig lc = ListenerCompiler.compile(l, p, problems, ext.forListener(l.getName()),
           runtime.listenerConnectionLimit(l.getName()));
       if (lc.address() != null && lc.address().getPort() != 0 && !addresses.add(lc.address())) {
         problems.add(p.field("address"), "address " + lc.address() + " is used by another listener");

@@ -56,9 +56,12 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
 
   private final StatsStore stats;
   private final ClusterManager clusters;
-  private final UpstreamTargets targets;
+  private final weft.proxy.router.ConfigRef<UpstreamTargets> targets;
   private final UpstreamPools pools;
   private final DrainSignal drain;
+  // xDS: route tables and clusters swapped under established connections; null for a file config
+  private final LiveRouting.Staged live;
+  private final GrpcAccessLogSink.Generation grpcGeneration;
   private final Path baseDir;
   private final java.util.Set<String> declaredClusters;
   private final AccessLogWriter accessLogWriter;
@@ -67,15 +70,34 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
   ProxyExtensions(StatsStore stats, ClusterManager clusters, UpstreamPools pools, DrainSignal drain,
       Path baseDir, java.util.Set<String> declaredClusters, AccessLogWriter accessLogWriter,
       GrpcAccessLogSink.Generation grpcGeneration) {
+    this(stats, clusters, pools, drain, baseDir, declaredClusters, accessLogWriter, grpcGeneration,
+        null);
+  }
+
+  ProxyExtensions(StatsStore stats, ClusterManager clusters, UpstreamPools pools, DrainSignal drain,
+      Path baseDir, java.util.Set<String> declaredClusters, AccessLogWriter accessLogWriter,
+      GrpcAccessLogSink.Generation grpcGeneration, LiveRouting.Staged live) {
     this.accessLogWriter = accessLogWriter;
+    this.grpcGeneration = grpcGeneration;
     this.grpcLogs = new GrpcAccessLogs.Context(grpcGeneration, this::grpcCollector);
     this.declaredClusters = declaredClusters;
     this.stats = stats;
     this.clusters = clusters;
-    this.targets = new UpstreamTargets(clusters);
+    this.live = live;
+    this.targets = live == null ? weft.proxy.router.ConfigRef.fixed(new UpstreamTargets(clusters))
+        : live.targets(clusters);
     this.pools = pools;
     this.drain = drain;
     this.baseDir = baseDir;
+  }
+
+  /**
+   * xDS: the extensions for listener {@code name}, whose HTTP connections drain with the
+   * listener's own signal (a listener kept across an update keeps its connections undrained).
+   */
+  ProxyExtensions forListener(String name) {
+    return live == null ? this : new ProxyExtensions(stats, clusters, pools, live.drain(name),
+        baseDir, declaredClusters, accessLogWriter, grpcGeneration, live);
   }
 
   @Override
@@ -111,8 +133,9 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
             path.field("typed_config").field("access_log"), problems, accessLogWriter, grpcLogs);
         observer = session -> logger.log(new TcpAccessLogRecord(session));
       }
-      TcpProxy tcp = TcpProxy.compile(p, path.field("typed_config"), problems, clusters::get, stats,
-          observer);
+      // xDS: the cluster manager in force when a connection arrives (CDS/EDS swap it)
+      TcpProxy tcp = TcpProxy.compile(p, path.field("typed_config"), problems,
+          live == null ? clusters::get : name -> live.clusters().get().get(name), stats, observer);
       return tcp == null ? null : tcp::install;
     }
     if (f.getName().equals(NETWORK_RBAC) || type.endsWith("filters.network.rbac.v3.RBAC")) {
@@ -249,7 +272,9 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
         }
       }
     }
-    return new RouterConfig(table, targets, pools, stats, hcm.getStatPrefix());
+    var routes = live != null && live.isRds(rc.getName())
+        ? live.routes(rc, table, rcPath, problems) : weft.proxy.router.ConfigRef.fixed(table);
+    return new RouterConfig(routes, targets, pools, stats, hcm.getStatPrefix());
   }
 
   @Override

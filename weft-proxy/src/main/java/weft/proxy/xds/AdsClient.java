@@ -1,25 +1,20 @@
 package weft.proxy.xds;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
 import com.google.rpc.Status;
-import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -29,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proxy's ADS client: one state-of-the-world stream carrying CDS, EDS, LDS, RDS and SDS in
+ * The proxy's ADS client: one stream, state of the world ({@link Protocol#SOTW}) or incremental
+ * ({@link Protocol#DELTA}, Envoy's {@code DELTA_GRPC}), carrying CDS, EDS, LDS, RDS and SDS in
  * Envoy's order (CDS first; EDS for the EDS clusters; LDS once they are warm; RDS and SDS for
  * the names the listeners and clusters reference). Every response is checked as a whole by {@link
  * XdsRuntime#check}: a response with any invalid resource is NACKed with the problems in {@code
@@ -47,12 +43,26 @@ public final class AdsClient implements AutoCloseable {
   public static final String SDS = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
   private static final List<String> ORDER = List.of(CDS, EDS, LDS, RDS, SDS);
 
+  /** The xDS transport protocol variant (Envoy's {@code ApiConfigSource.api_type}). */
+  public enum Protocol {
+    /** {@code GRPC}: every response carries the whole set of resources of its type. */
+    SOTW,
+    /**
+     * {@code DELTA_GRPC}: responses carry only changed and removed resources, each with its own
+     * version; subscriptions change by difference; a new stream states the versions held.
+     */
+    DELTA
+  }
+
   /** Per type: the last accepted version, the last nonce seen and the names subscribed. */
   private static final class TypeState {
     String version = "";
     String nonce = "";
     Set<String> names = new TreeSet<>();
     boolean requested;
+    // delta: the version of each accepted resource, and the names subscribed on this stream
+    Map<String, String> versions = new TreeMap<>();
+    Set<String> sent = new TreeSet<>();
   }
 
   private final XdsRuntime runtime;
@@ -64,11 +74,21 @@ public final class AdsClient implements AutoCloseable {
   private volatile String lastNack = "";
   private XdsResources resources = XdsResources.empty();
   private Map<String, Secret> localSecrets = Map.of();
+  private final Protocol protocol;
   private StreamObserver<DiscoveryRequest> stream;
+  private StreamObserver<DeltaDiscoveryRequest> deltaStream;
+  private final java.util.concurrent.atomic.AtomicLong receivedBytes = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong receivedMessages = new java.util.concurrent.atomic.AtomicLong();
   private int streamId;
   private volatile boolean closed;
 
+  /** A state-of-the-world client. */
   public AdsClient(String host, int port, XdsRuntime runtime, Backoff backoff) {
+    this(host, port, runtime, backoff, Protocol.SOTW);
+  }
+
+  public AdsClient(String host, int port, XdsRuntime runtime, Backoff backoff, Protocol protocol) {
+    this.protocol = protocol;
     this.runtime = runtime;
     this.backoff = backoff;
     this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -122,6 +142,23 @@ public final class AdsClient implements AutoCloseable {
     return acked.getOrDefault(typeUrl, "");
   }
 
+  /**
+   * The serialized size of every response received (the protobuf message: gRPC adds 5 bytes of
+   * framing each), for measurements.
+   */
+  public long receivedBytes() {
+    return receivedBytes.get();
+  }
+
+  /** The number of responses received. */
+  public long receivedMessages() {
+    return receivedMessages.get();
+  }
+
+  public Protocol protocol() {
+    return protocol;
+  }
+
   /** The {@code error_detail} of the last NACK, or "". */
   public String lastNack() {
     return lastNack;
@@ -132,11 +169,17 @@ public final class AdsClient implements AutoCloseable {
       return;
     }
     int id = ++streamId;
-    LOG.info("xds: opening ADS stream {}", id);
+    LOG.info("xds: opening ADS stream {} ({})", id, protocol);
+    if (protocol == Protocol.DELTA) {
+      connectDelta(id);
+      return;
+    }
     stream = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(
         new StreamObserver<>() {
           @Override
           public void onNext(DiscoveryResponse r) {
+            receivedBytes.addAndGet(r.getSerializedSize());
+            receivedMessages.incrementAndGet();
             post(() -> {
               if (id == streamId) {
                 onResponse(r);
@@ -162,6 +205,83 @@ public final class AdsClient implements AutoCloseable {
       if (t.equals(CDS) || (wildcard && st.requested) || (!wildcard && !st.names.isEmpty())) {
         send(t, st, null);
       }
+    }
+  }
+
+  /**
+   * Opens a delta stream. Every type held is subscribed again (CDS and LDS as wildcard, the others
+   * by name) with {@code initial_resource_versions}, the versions of the resources it holds, so
+   * the server sends only what changed while the proxy was away.
+   */
+  private void connectDelta(int id) {
+    deltaStream = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(
+        new StreamObserver<>() {
+          @Override
+          public void onNext(DeltaDiscoveryResponse r) {
+            receivedBytes.addAndGet(r.getSerializedSize());
+            receivedMessages.incrementAndGet();
+            post(() -> {
+              if (id == streamId) {
+                onDeltaResponse(r);
+              }
+            });
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            post(() -> streamEnded(id, t.toString()));
+          }
+
+          @Override
+          public void onCompleted() {
+            post(() -> streamEnded(id, "closed by the server"));
+          }
+        });
+    for (String t : ORDER) {
+      TypeState st = types.get(t);
+      st.nonce = "";
+      st.sent = new TreeSet<>();
+      boolean wildcard = t.equals(CDS) || t.equals(LDS);
+      if (t.equals(CDS) || (wildcard && st.requested) || (!wildcard && !st.names.isEmpty())) {
+        st.requested = true;
+        // wildcard types: an empty first subscription is Envoy's (legacy) wildcard request
+        sendDelta(DeltaDiscoveryRequest.newBuilder().setTypeUrl(t)
+            .addAllResourceNamesSubscribe(wildcard ? List.of() : st.names)
+            .putAllInitialResourceVersions(st.versions));
+        st.sent = wildcard ? new TreeSet<>() : new TreeSet<>(st.names);
+      }
+    }
+  }
+
+  private void onDeltaResponse(DeltaDiscoveryResponse r) {
+    backoff.reset();
+    String type = r.getTypeUrl();
+    TypeState st = types.get(type);
+    if (st == null) {
+      LOG.warn("xds: ignoring delta response of unknown type {}", type);
+      return;
+    }
+    st.nonce = r.getNonce();
+    Map<String, String> versions = new TreeMap<>(st.versions);
+    XdsResources candidate;
+    try {
+      candidate = DeltaResources.apply(resources, r, versions);
+    } catch (IllegalArgumentException e) {
+      nack(type, st, List.of(e.getMessage()));
+      return;
+    }
+    accept(type, st, candidate, r.getSystemVersionInfo(), versions);
+  }
+
+  private void sendDelta(DeltaDiscoveryRequest.Builder b) {
+    // every request names the node: java-control-plane's cache keys each request by its node
+    // (Envoy's set_node_on_first_message_only is an option, off by default)
+    b.setNode(runtime.node());
+    try {
+      deltaStream.onNext(b.build());
+    } catch (RuntimeException e) {
+      // the stream is failing; its onError reconnects and resubscribes
+      LOG.debug("xds: send failed: {}", e.toString());
     }
   }
 
@@ -196,27 +316,39 @@ public final class AdsClient implements AutoCloseable {
     st.nonce = r.getNonce();
     XdsResources candidate;
     try {
-      candidate = merge(type, st, r.getResourcesList());
+      candidate = SotwResources.apply(resources, type, st.names, r.getResourcesList());
     } catch (IllegalArgumentException e) {
       nack(type, st, List.of(e.getMessage()));
       return;
     }
+    accept(type, st, candidate, r.getVersionInfo(), null);
+  }
+
+  /**
+   * Checks the candidate state after a response of {@code type}: NACKs it, or applies it, ACKs it
+   * and follows the names the new config references.
+   */
+  private void accept(String type, TypeState st, XdsResources candidate, String version,
+      Map<String, String> versions) {
     XdsRuntime.Check c = runtime.check(candidate, localSecrets);
     if (!c.problems().isEmpty()) {
       nack(type, st, c.problems());
       return;
     }
     resources = candidate;
-    st.version = r.getVersionInfo();
+    st.version = version;
+    if (versions != null) {
+      st.versions = versions;
+    }
     applyQuietly(c);
-    send(type, st, null);
+    ack(type, st);
     acked.put(type, st.version);
     runtime.stats().counter("xds." + shortName(type) + ".update_success").inc();
     subscribe(c.assembled());
     // Envoy: LDS once CDS is in and its clusters are warm (every EDS assignment arrived)
     if (!types.get(LDS).requested && !types.get(CDS).version.isEmpty()
         && c.warming().stream().noneMatch(w -> w.startsWith("eds "))) {
-      send(LDS, types.get(LDS), null);
+      subscribeAll(LDS, types.get(LDS));
     }
   }
 
@@ -240,8 +372,16 @@ public final class AdsClient implements AutoCloseable {
   private void follow(String type, Set<String> names) {
     TypeState st = types.get(type);
     if (!st.names.equals(names) && (!names.isEmpty() || st.requested)) {
+      Set<String> dropped = new TreeSet<>(st.names);
+      dropped.removeAll(names);
       st.names = new TreeSet<>(names);
-      send(type, st, null);
+      if (protocol == Protocol.DELTA) {
+        // no response will list them again: forget unsubscribed resources now (nothing in force
+        // refers to them, the config that did was just replaced)
+        resources = DeltaResources.without(resources, type, dropped);
+        st.versions.keySet().removeAll(dropped);
+      }
+      subscribeAll(type, st);
     }
   }
 
@@ -250,8 +390,48 @@ public final class AdsClient implements AutoCloseable {
     LOG.warn("xds: rejecting {} (nonce {}): {}", shortName(type), st.nonce, detail);
     lastNack = detail;
     runtime.stats().counter("xds." + shortName(type) + ".update_rejected").inc();
-    send(type, st, Status.newBuilder().setCode(io.grpc.Status.Code.INVALID_ARGUMENT.value())
-        .setMessage(detail).build());
+    Status error = Status.newBuilder().setCode(io.grpc.Status.Code.INVALID_ARGUMENT.value())
+        .setMessage(detail).build();
+    if (protocol == Protocol.DELTA) {
+      sendDelta(DeltaDiscoveryRequest.newBuilder().setTypeUrl(type).setResponseNonce(st.nonce)
+          .setErrorDetail(error));
+    } else {
+      send(type, st, error);
+    }
+  }
+
+  /** ACKs the response of {@code type} just applied. */
+  private void ack(String type, TypeState st) {
+    if (protocol == Protocol.DELTA) {
+      sendDelta(DeltaDiscoveryRequest.newBuilder().setTypeUrl(type).setResponseNonce(st.nonce));
+    } else {
+      send(type, st, null);
+    }
+  }
+
+  /**
+   * Makes the server's subscription of {@code type} {@code st.names} (CDS and LDS: wildcard).
+   * SotW sends the whole list; delta sends the difference from what this stream subscribed.
+   */
+  private void subscribeAll(String type, TypeState st) {
+    if (protocol == Protocol.SOTW) {
+      send(type, st, null);
+      return;
+    }
+    st.requested = true;
+    DeltaDiscoveryRequest.Builder b = DeltaDiscoveryRequest.newBuilder().setTypeUrl(type);
+    for (String n : st.names) {
+      if (!st.sent.contains(n)) {
+        b.addResourceNamesSubscribe(n);
+      }
+    }
+    for (String n : st.sent) {
+      if (!st.names.contains(n)) {
+        b.addResourceNamesUnsubscribe(n);
+      }
+    }
+    st.sent = new TreeSet<>(st.names);
+    sendDelta(b);
   }
 
   private void send(String type, TypeState st, Status error) {
@@ -273,65 +453,6 @@ public final class AdsClient implements AutoCloseable {
     }
   }
 
-  private XdsResources merge(String type, TypeState st, List<Any> list) {
-    switch (type) {
-      case CDS -> {
-        return resources.withClusters(decode(list, Cluster.class, Cluster::getName));
-      }
-      case LDS -> {
-        return resources.withListeners(decode(list, Listener.class, Listener::getName));
-      }
-      case EDS -> {
-        return resources.withEndpoints(overlay(resources.endpoints(), st.names,
-            decode(list, ClusterLoadAssignment.class, ClusterLoadAssignment::getClusterName)));
-      }
-      case RDS -> {
-        return resources.withRoutes(overlay(resources.routes(), st.names,
-            decode(list, RouteConfiguration.class, RouteConfiguration::getName)));
-      }
-      case SDS -> {
-        return resources.withSecrets(overlay(resources.secrets(), st.names,
-            decode(list, Secret.class, Secret::getName)));
-      }
-      default -> throw new IllegalArgumentException("unsupported type " + type);
-    }
-  }
-
-  /** Non-wildcard types: a response updates the names it carries; unsubscribed names drop. */
-  private static <T> Map<String, T> overlay(Map<String, T> old, Set<String> subscribed,
-      Map<String, T> update) {
-    Map<String, T> m = new LinkedHashMap<>();
-    old.forEach((k, v) -> {
-      if (subscribed.contains(k)) {
-        m.put(k, v);
-      }
-    });
-    m.putAll(update);
-    return m;
-  }
-
-  private static <T extends Message> Map<String, T> decode(List<Any> list, Class<T> cls,
-      java.util.function.Function<T, String> name) {
-    Map<String, T> m = new LinkedHashMap<>();
-    for (int i = 0; i < list.size(); i++) {
-      T v;
-      try {
-        v = list.get(i).unpack(cls);
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalArgumentException("resources[" + i + "]: cannot decode "
-            + list.get(i).getTypeUrl() + " as " + cls.getSimpleName() + ": " + e.getMessage());
-      }
-      String n = name.apply(v);
-      if (n.isEmpty()) {
-        throw new IllegalArgumentException("resources[" + i + "]: name must not be empty");
-      }
-      if (m.put(n, v) != null) {
-        throw new IllegalArgumentException("resources[" + i + "]: duplicate name '" + n + "'");
-      }
-    }
-    return m;
-  }
-
   private static String shortName(String type) {
     return switch (type) {
       case CDS -> "cds";
@@ -347,12 +468,15 @@ public final class AdsClient implements AutoCloseable {
   public void close() {
     closed = true;
     loop.execute(() -> {
-      if (stream != null) {
-        try {
+      try {
+        if (stream != null) {
           stream.onCompleted();
-        } catch (RuntimeException e) {
-          // already failed
         }
+        if (deltaStream != null) {
+          deltaStream.onCompleted();
+        }
+      } catch (RuntimeException e) {
+        // already failed
       }
     });
     loop.shutdown();

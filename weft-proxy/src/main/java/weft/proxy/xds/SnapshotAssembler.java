@@ -43,13 +43,18 @@ final class SnapshotAssembler {
   /**
    * @param warming "eds NAME", "rds NAME", "sds NAME" for every reference not resolved yet
    * @param edsNames, routeNames, secretNames what to subscribe to (secrets: not the local ones)
+   * @param listenerShapes per listener name, the listener as assembled but with its RDS references
+   *     kept: when it is unchanged, an update swaps routes and clusters under the running listener
+   *     instead of replacing (and draining) it
    */
   record Result(Bootstrap bootstrap, Set<String> warming, Set<String> edsNames,
-      Set<String> routeNames, Set<String> secretNames, Set<String> warmingPaths) {}
+      Set<String> routeNames, Set<String> secretNames, Set<String> warmingPaths,
+      Map<String, Listener> listenerShapes) {}
 
   private final XdsResources res;
   private final Map<String, Secret> localSecrets;
   private final ConfigProblems problems;
+  private final boolean inlineRoutes;
   private final Set<String> warming = new TreeSet<>();
   private final Set<String> eds = new TreeSet<>();
   private final Set<String> rds = new TreeSet<>();
@@ -58,22 +63,28 @@ final class SnapshotAssembler {
   private final Set<String> warmingPaths = new TreeSet<>();
 
   private SnapshotAssembler(XdsResources res, Map<String, Secret> localSecrets,
-      ConfigProblems problems) {
+      ConfigProblems problems, boolean inlineRoutes) {
     this.res = res;
     this.localSecrets = localSecrets;
     this.problems = problems;
+    this.inlineRoutes = inlineRoutes;
   }
 
   static Result assemble(XdsResources res, Map<String, Secret> localSecrets, Node node,
       ConfigProblems problems) {
-    SnapshotAssembler a = new SnapshotAssembler(res, localSecrets, problems);
+    SnapshotAssembler a = new SnapshotAssembler(res, localSecrets, problems, true);
     Bootstrap.StaticResources.Builder sr = Bootstrap.StaticResources.newBuilder();
     res.clusters().forEach((name, c) -> sr.addClusters(a.cluster(c, ConfigPath.of("clusters").key(name))));
     res.listeners().forEach((name, l) -> sr.addListeners(a.listener(l, ConfigPath.of("listeners").key(name))));
     // the bootstrap's node carries only what the bootstrap compiler reads (identity)
     Node id = Node.newBuilder().setId(node.getId()).setCluster(node.getCluster()).build();
     Bootstrap b = Bootstrap.newBuilder().setNode(id).setStaticResources(sr).build();
-    return new Result(b, a.warming, a.eds, a.rds, a.sds, a.warmingPaths);
+    // the same listeners without routes inlined (their problems were reported above)
+    SnapshotAssembler shapes = new SnapshotAssembler(res, localSecrets, new ConfigProblems(), false);
+    Map<String, Listener> shaped = new java.util.TreeMap<>();
+    res.listeners().forEach((name, l) ->
+        shaped.put(name, shapes.listener(l, ConfigPath.of("listeners").key(name))));
+    return new Result(b, a.warming, a.eds, a.rds, a.sds, a.warmingPaths, Map.copyOf(shaped));
   }
 
   private Cluster cluster(Cluster c, ConfigPath path) {
@@ -121,7 +132,7 @@ final class SnapshotAssembler {
       if (f.getTypedConfig().getTypeUrl().equals(HCM_TYPE)) {
         ConfigPath fp = path.field("filters").index(i).field("typed_config");
         HttpConnectionManager hcm = unpack(f.getTypedConfig(), HttpConnectionManager.class, fp);
-        if (hcm != null && hcm.hasRds()) {
+        if (hcm != null && hcm.hasRds() && inlineRoutes) {
           b.setFilters(i, f.toBuilder().setTypedConfig(Any.pack(hcm(hcm, fp))));
         }
       }

@@ -19,9 +19,20 @@ public final class XdsProxy implements AutoCloseable {
    *     the {@code default} secret stay warming)
    * @param caAddress the control plane's API ({@code host:port}); null: the xDS host, port 15000
    * @param adminPort 0 for an ephemeral port
+   * @param protocol SotW or incremental ADS
    */
   public record Options(InetSocketAddress xds, String nodeId, Path tokenFile, String caAddress,
-      int adminPort, int concurrency, Duration drainTime) {}
+      int adminPort, int concurrency, Duration drainTime, AdsClient.Protocol protocol) {
+    /**
+     * Incremental ADS: weft's control plane serves it (java-control-plane's ADS service answers
+     * both RPCs), and an endpoint change then costs one assignment, not all of them.
+     */
+    public Options(InetSocketAddress xds, String nodeId, Path tokenFile, String caAddress,
+        int adminPort, int concurrency, Duration drainTime) {
+      this(xds, nodeId, tokenFile, caAddress, adminPort, concurrency, drainTime,
+          AdsClient.Protocol.DELTA);
+    }
+  }
 
   private final XdsRuntime runtime;
   private final AdsClient ads;
@@ -53,7 +64,7 @@ public final class XdsProxy implements AutoCloseable {
     try {
       InetSocketAddress admin = runtime.startAdmin(new InetSocketAddress("127.0.0.1", o.adminPort()));
       AdsClient ads = new AdsClient(o.xds().getHostString(), o.xds().getPort(), runtime,
-          Backoff.envoyDefault());
+          Backoff.envoyDefault(), o.protocol());
       WorkloadIdentity identity = null;
       if (token != null) {
         String ca = o.caAddress() != null ? o.caAddress() : o.xds().getHostString() + ":15000";
@@ -68,6 +79,22 @@ public final class XdsProxy implements AutoCloseable {
       runtime.close();
       throw e;
     }
+  }
+
+  /**
+   * Envoy's bootstrap route: a bootstrap file whose {@code dynamic_resources.ads_config} names the
+   * ADS server and the protocol ({@code api_type: GRPC | DELTA_GRPC}); see {@link XdsBootstrap}.
+   *
+   * @throws weft.proxy.config.ConfigException naming every problem of the file
+   */
+  public static XdsProxy start(Path bootstrap, int adminPort, int concurrency, Duration drainTime)
+      throws Exception {
+    weft.proxy.config.ConfigProblems problems = new weft.proxy.config.ConfigProblems();
+    XdsBootstrap x = XdsBootstrap.compile(weft.proxy.config.BootstrapLoader.load(bootstrap),
+        weft.proxy.config.ConfigPath.root(), problems);
+    problems.throwIfAny("invalid bootstrap " + bootstrap);
+    return start(new Options(x.xds(), x.nodeId(), null, null, adminPort, concurrency, drainTime,
+        x.protocol()));
   }
 
   public InetSocketAddress adminAddress() {

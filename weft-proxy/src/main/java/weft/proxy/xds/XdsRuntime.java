@@ -32,6 +32,7 @@ import weft.proxy.observe.AccessLogWriter;
 import weft.proxy.observe.GrpcAccessLogSink;
 import weft.proxy.observe.StatsStore;
 import weft.proxy.server.BootstrapCompiler;
+import weft.proxy.server.LiveRouting;
 import weft.proxy.server.ProxyConfig;
 import weft.proxy.server.Transport;
 import weft.proxy.upstream.UpstreamPools;
@@ -39,22 +40,30 @@ import weft.proxy.upstream.UpstreamPools;
 /**
  * A proxy whose listeners and clusters come from xDS. Each accepted state of the world is compiled
  * as a whole by {@link BootstrapCompiler} (so xDS and file config share one validator) and then
- * applied: a listener with the same name and address keeps its socket and serves new connections
- * with the new chains while established ones finish on the old config; a listener that moved or
- * vanished stops accepting; a cluster whose resource did not change is taken over running (host
- * health, outlier ejections kept); replaced clusters are closed after {@code drainTime}, when the
- * connections still routing to them have had time to finish.
+ * applied as Envoy does:
+ * <ul>
+ *   <li>RDS, CDS and EDS updates do not touch listeners: route tables (per route config name) and
+ *       the cluster set are swapped under running connections ({@link LiveRouting}), so the next
+ *       stream of an established connection uses them;
+ *   <li>a listener whose own config changed (LDS, or a secret it uses) keeps its socket and serves
+ *       new connections with the new chains while its established connections drain; a listener
+ *       that moved or vanished stops accepting and drains;
+ *   <li>a cluster whose resource did not change is taken over running (host health, outlier
+ *       ejections kept), one that changed only in its endpoints (EDS) too, with its hosts swapped
+ *       in place (hosts still present keep their state and pooled connections); replaced clusters
+ *       are closed after {@code drainTime}.
+ * </ul>
  */
 public final class XdsRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(XdsRuntime.class);
 
   /** The outcome of checking a state of the world. */
   public record Check(List<String> problems, Set<String> warming, SnapshotAssembler.Result assembled,
-      ProxyConfig compiled, DrainSignal drain, XdsResources resources,
+      ProxyConfig compiled, LiveRouting.Staged routing, XdsResources resources,
       GrpcAccessLogSink.Generation grpcAccessLogs) {
     Check(List<String> problems, Set<String> warming, SnapshotAssembler.Result assembled,
-        ProxyConfig compiled, DrainSignal drain, XdsResources resources) {
-      this(problems, warming, assembled, compiled, drain, resources, null);
+        ProxyConfig compiled, LiveRouting.Staged routing, XdsResources resources) {
+      this(problems, warming, assembled, compiled, routing, resources, null);
     }
   }
 
@@ -66,16 +75,19 @@ public final class XdsRuntime implements AutoCloseable {
   private final EventLoopGroup adminGroup;
   private final StatsStore stats;
   private final UpstreamPools pools;
-  // one per config generation: a replaced generation's HTTP connections drain (Envoy's LDS drain)
-  private final List<DrainSignal> generations = new ArrayList<>();
-  private XdsResources applied;
+  // route tables and clusters swapped under running listeners
+  private final LiveRouting live = new LiveRouting();
+  // per listener: the drain signals of the HTTP connections its chains accepted since its last drain
+  private final Map<String, List<DrainSignal>> drains = new HashMap<>();
+  private XdsResources applied = XdsResources.empty();
+  // per listener: its assembled form with RDS references kept (what a change of it means)
+  private Map<String, io.envoyproxy.envoy.config.listener.v3.Listener> shapes = Map.of();
   private final AccessLogWriter accessLogs;
   private final GrpcAccessLogSink grpcAccessLogs;
   private final ListenerServer.GlobalConnectionLimit global = new ListenerServer.GlobalConnectionLimit(-1);
   private final Map<String, ListenerServer> listeners = new LinkedHashMap<>();
   private final Map<String, InetSocketAddress> bound = new HashMap<>();
   private volatile ProxyConfig current;
-  private Map<String, Message> protos = Map.of();
   private final java.util.Set<io.netty.channel.Channel> draining =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile List<Message> dump = List.of();
@@ -119,16 +131,16 @@ public final class XdsRuntime implements AutoCloseable {
     }
     try {
       ProxyConfig previous = current;
-      DrainSignal drain = new DrainSignal();
+      LiveRouting.Staged staged = live.stage(a.routeNames());
       GrpcAccessLogSink.Generation logs = grpcAccessLogs.newGeneration();
       ProxyConfig pc = BootstrapCompiler.compile(a.bootstrap(), new BootstrapCompiler.Context(
-          workers, stats, pools, drain, Path.of("."), accessLogs, logs),
+          workers, stats, pools, new DrainSignal(), Path.of("."), accessLogs, logs, staged),
           previous == null ? null : previous.clusters());
       if (!a.warming().isEmpty()) {
         pc.clusters().closeUnshared(previous == null ? null : previous.clusters());
         pc = null;
       }
-      return new Check(List.of(), a.warming(), a, pc, drain, res, logs);
+      return new Check(List.of(), a.warming(), a, pc, staged, res, logs);
     } catch (ConfigException e) {
       List<String> names = new ArrayList<>();
       for (ConfigProblem p : e.problems()) {
@@ -164,10 +176,11 @@ public final class XdsRuntime implements AutoCloseable {
     if (closed || next == null) {
       return;
     }
-    Map<String, Message> nextProtos = new HashMap<>();
-    c.assembled().bootstrap().getStaticResources().getListenersList()
-        .forEach(l -> nextProtos.put(l.getName(), l));
+    Map<String, io.envoyproxy.envoy.config.listener.v3.Listener> nextShapes =
+        c.assembled().listenerShapes();
     next.clusters().start();
+    // routes and clusters first: kept listeners serve their next streams with them, new chains too
+    c.routing().publish(next.clusters());
     Map<String, ListenerConfig> wanted = new LinkedHashMap<>();
     next.listeners().forEach(l -> wanted.put(l.name(), l));
     for (var it = listeners.entrySet().iterator(); it.hasNext(); ) {
@@ -176,6 +189,7 @@ public final class XdsRuntime implements AutoCloseable {
       if (lc == null || !lc.address().equals(e.getValue().config().address())) {
         LOG.info("listener '{}' removed or moved: stops accepting, connections drain", e.getKey());
         e.getValue().stopAccepting();
+        drain(e.getKey(), e.getValue().connections());
         bound.remove(e.getKey());
         it.remove();
       }
@@ -183,14 +197,20 @@ public final class XdsRuntime implements AutoCloseable {
     for (ListenerConfig lc : wanted.values()) {
       ListenerServer ls = listeners.get(lc.name());
       if (ls != null) {
+        if (Objects.equals(shapes.get(lc.name()), nextShapes.get(lc.name()))) {
+          // RDS/CDS/EDS only: the running chains read the swapped routes and clusters (Envoy)
+          continue;
+        }
         List<io.netty.channel.Channel> established = ls.connections();
         ls.update(lc);
-        if (!Objects.equals(protos.get(lc.name()), nextProtos.get(lc.name())) && !established.isEmpty()) {
-          // Envoy drains a listener's connections when its config changes and closes what is
-          // left at the end of the drain time: a policy change must not spare kept-alive ones
-          draining.addAll(established);
-          adminGroup.schedule(() -> established.forEach(io.netty.channel.Channel::close),
-              drainTime.toMillis(), TimeUnit.MILLISECONDS);
+        if (Objects.equals(applied.listeners().get(lc.name()), c.resources().listeners().get(lc.name()))) {
+          // only a secret it uses changed: as Envoy, established TLS connections keep theirs
+          List<DrainSignal> live = drains.computeIfAbsent(lc.name(), n -> new ArrayList<>());
+          live.removeIf(d -> d.liveConnections() == 0);
+          live.add(c.routing().drain(lc.name()));
+        } else {
+          drain(lc.name(), established);
+          drains.computeIfAbsent(lc.name(), n -> new ArrayList<>()).add(c.routing().drain(lc.name()));
         }
         continue;
       }
@@ -198,33 +218,21 @@ public final class XdsRuntime implements AutoCloseable {
       try {
         bound.put(lc.name(), ls.bind(transport, boss, workers));
         listeners.put(lc.name(), ls);
+        drains.computeIfAbsent(lc.name(), n -> new ArrayList<>()).add(c.routing().drain(lc.name()));
       } catch (IllegalStateException e) {
         // Envoy: a listener that cannot bind fails alone; the rest of the update stands
         LOG.warn("{}", e.getMessage());
         stats.counter("listener_manager.listener_create_failure").inc();
       }
     }
-    protos = nextProtos;
+    shapes = nextShapes;
+    applied = c.resources();
     ProxyConfig previous = current;
     current = next;
     if (c.grpcAccessLogs() != null) {
       // gRPC access loggers the new config dropped flush and end their streams; shared ones live on
       c.grpcAccessLogs().retain();
     }
-    if (!secretsOnly(applied, c.resources())) {
-      // connections accepted under older configs finish their requests, then close (HTTP/1.1
-      // connection: close, HTTP/2 GOAWAY) and clients reconnect to the new config. A change of
-      // secrets alone drains nothing: as Envoy, established TLS connections keep theirs.
-      for (DrainSignal d : generations) {
-        LOG.info("config replaced: draining {} connection(s)", d.liveConnections());
-        d.startDrain();
-      }
-      generations.clear();
-    }
-    // generations kept undrained (secret-only updates) drain with the next real change
-    generations.removeIf(d -> d.liveConnections() == 0);
-    generations.add(c.drain());
-    applied = c.resources();
     dump = ConfigDumps.ofBootstrap(c.assembled().bootstrap(), Instant.now());
     stats.gauge("listener_manager.total_listeners_active").set(listeners.size());
     stats.gauge("listener_manager.workers_started").set(1);
@@ -235,11 +243,23 @@ public final class XdsRuntime implements AutoCloseable {
     }
   }
 
-  private static boolean secretsOnly(XdsResources before, XdsResources after) {
-    return before != null && before.clusters().equals(after.clusters())
-        && before.endpoints().equals(after.endpoints())
-        && before.listeners().equals(after.listeners())
-        && before.routes().equals(after.routes());
+  /**
+   * Envoy's listener drain: the connections {@code listener} accepted under its replaced config
+   * finish their requests and close (HTTP/1.1 {@code connection: close}, HTTP/2 GOAWAY, idle ones
+   * at once); what is left closes at the end of the drain time, so that a policy change spares no
+   * kept-alive connection.
+   */
+  private void drain(String listener, List<io.netty.channel.Channel> established) {
+    for (DrainSignal d : drains.getOrDefault(listener, List.of())) {
+      LOG.info("listener '{}' replaced: draining {} connection(s)", listener, d.liveConnections());
+      d.startDrain();
+    }
+    drains.remove(listener);
+    if (!established.isEmpty()) {
+      draining.addAll(established);
+      adminGroup.schedule(() -> established.forEach(io.netty.channel.Channel::close),
+          drainTime.toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   /** Starts the admin server (/ready, /stats, /config_dump, /clusters) on {@code address}. */

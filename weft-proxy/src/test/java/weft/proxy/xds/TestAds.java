@@ -6,17 +6,21 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import weft.proxy.config.BootstrapLoader;
 
@@ -32,12 +36,26 @@ final class TestAds implements AutoCloseable {
       JsonFormat.parser().usingTypeRegistry(BootstrapLoader.typeRegistry());
 
   final SimpleCache<String> cache = new SimpleCache<>(node -> node.getId());
+  /** Every request the server received, in order (both protocols). */
+  final List<DiscoveryRequest> requests = new CopyOnWriteArrayList<>();
+  final List<DeltaDiscoveryRequest> deltaRequests = new CopyOnWriteArrayList<>();
   private Server server;
   private final int port;
 
   TestAds(int port) throws IOException {
+    DiscoveryServerCallbacks record = new DiscoveryServerCallbacks() {
+      @Override
+      public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
+        requests.add(request);
+      }
+
+      @Override
+      public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
+        deltaRequests.add(request);
+      }
+    };
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-        .addService(new V3DiscoveryServer(cache).getAggregatedDiscoveryServiceImpl())
+        .addService(new V3DiscoveryServer(record, cache).getAggregatedDiscoveryServiceImpl())
         .build().start();
     this.port = server.getPort();
   }
@@ -70,6 +88,16 @@ final class TestAds implements AutoCloseable {
         """.formatted(name), Cluster.newBuilder());
   }
 
+  /** One locality with a host on 127.0.0.1 at each of {@code ports}. */
+  static ClusterLoadAssignment endpoints(String cluster, int... ports) {
+    ClusterLoadAssignment.Builder b = ClusterLoadAssignment.newBuilder().setClusterName(cluster);
+    var lb = b.addEndpointsBuilder();
+    for (int port : ports) {
+      lb.addLbEndpoints(endpoints(cluster, port).getEndpoints(0).getLbEndpoints(0));
+    }
+    return b.build();
+  }
+
   static ClusterLoadAssignment endpoints(String cluster, int port) {
     return parse("""
         cluster_name: %s
@@ -81,6 +109,11 @@ final class TestAds implements AutoCloseable {
 
   /** An HTTP listener on 127.0.0.1:{@code port} whose HCM takes route config {@code routes} by RDS. */
   static Listener httpListener(String name, int port, String routes) {
+    return httpListener(name, port, routes, "ingress");
+  }
+
+  /** The same with another {@code stat_prefix} (a change of the listener itself). */
+  static Listener httpListener(String name, int port, String routes, String statPrefix) {
     return parse("""
         name: %s
         address: {socket_address: {address: 127.0.0.1, port_value: %d}}
@@ -89,12 +122,12 @@ final class TestAds implements AutoCloseable {
           - name: envoy.filters.network.http_connection_manager
             typed_config:
               "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-              stat_prefix: ingress
+              stat_prefix: %s
               rds: {route_config_name: %s, config_source: {ads: {}}}
               http_filters:
               - name: envoy.filters.http.router
                 typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
-        """.formatted(name, port, routes), Listener.newBuilder());
+        """.formatted(name, port, statPrefix, routes), Listener.newBuilder());
   }
 
   static RouteConfiguration routeTo(String name, String cluster) {
