@@ -30,6 +30,7 @@ import weft.controlplane.ControlPlane;
 import weft.controlplane.ControlPlaneOptions;
 import weft.controlplane.ca.CertificateAuthority;
 import weft.controlplane.translate.TranslateOptions;
+import weft.proxy.xds.XdsTls;
 
 /**
  * One cell of the matrix: writes the mesh into a temporary config dir, starts a real {@link
@@ -50,6 +51,8 @@ final class CellRun {
   private static final String CLUSTER_DOMAIN = "cluster.local"; // as ControlPlane's
 
   private final MeshFiles mesh;
+  private final boolean mtls;
+  private long certNanos = -1;
   private final int rounds;
   private final Duration timeout;
   private final PrintWriter progress;
@@ -69,8 +72,9 @@ final class CellRun {
   private long heapEnd = -1;
   private final List<ChangeResult> changes = new ArrayList<>();
 
-  CellRun(MeshFiles mesh, int rounds, Duration timeout, PrintWriter progress) {
+  CellRun(MeshFiles mesh, int rounds, Duration timeout, boolean mtls, PrintWriter progress) {
     this.mesh = mesh;
+    this.mtls = mtls;
     this.rounds = rounds;
     this.timeout = timeout;
     this.progress = progress;
@@ -89,12 +93,23 @@ final class CellRun {
       CertificateAuthority ca = CertificateAuthority.open(data, Optional.empty(), Optional.empty(), Optional.empty(),
           Clock.systemUTC());
       ControlPlaneOptions options = ControlPlaneOptions.defaults(Optional.of(config), data).withPorts(0, 0);
+      if (!mtls) {
+        options = options.withInsecureXdsPort(0);
+      }
       translator = new TimedTranslator(new TranslateOptions(
           options.trustDomain(), options.rootNamespace(), CLUSTER_DOMAIN, ca.trustBundlePem()));
+      // what each sidecar gets with its bootstrap token before it may open its ADS stream: not timed
+      // as sync (a real sidecar has its certificate before it connects), reported on its own
+      List<XdsTls> certs = List.of();
+      if (mtls) {
+        long t0 = System.nanoTime();
+        certs = SidecarCertificates.issue(ca, mesh.spiffeIds(options.trustDomain()));
+        certNanos = System.nanoTime() - t0;
+      }
       CpuTime.Reading cpu0 = CpuTime.now();
       long start = System.nanoTime();
       try (ControlPlane cp = ControlPlane.start(options, Optional.of(translator))) {
-        connect(cp.xdsPort());
+        connect(mtls ? cp.xdsPort() : cp.insecureXdsPort().getAsInt(), certs);
         Set<SimulatedProxy> pending = new HashSet<>(sims);
         await(() -> {
           pending.removeIf(s -> synced(cp, s));
@@ -125,18 +140,26 @@ final class CellRun {
       deleteRecursively(work);
     }
     return new CellResult(mesh.proxies(), mesh.services(), failure, syncNanos, syncBytes, syncCpu, clustersPerProxy,
-        fullTranslate, fullTranslateCpu, heapSync, heapEnd, changes, translator == null ? List.of() : translator.lastProblems());
+        fullTranslate, fullTranslateCpu, heapSync, heapEnd, changes, translator == null ? List.of() : translator.lastProblems(),
+        certNanos);
   }
 
-  private void connect(int port) {
+  /**
+   * Plaintext ({@code certs} empty): the proxies share {@value #CHANNELS} connections. mTLS: one
+   * connection per proxy with its own certificate, as the control plane authorizes each connection
+   * for one identity (and as real sidecars connect).
+   */
+  private void connect(int port, List<XdsTls> certs) {
     // the proxies' own threads (not grpc's shared ones, which the xDS server uses too), so their CPU
     // time can be told apart from the control plane's
     sidecarLoops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("bench-sidecars", true),
         NioIoHandler.newFactory());
-    for (int i = 0; i < Math.min(CHANNELS, mesh.proxies()); i++) {
+    int n = certs.isEmpty() ? Math.min(CHANNELS, mesh.proxies()) : certs.size();
+    for (int i = 0; i < n; i++) {
+      NettyChannelBuilder b = NettyChannelBuilder.forAddress("127.0.0.1", port);
+      b = certs.isEmpty() ? b.usePlaintext() : b.sslContext(certs.get(i).sslContext());
       // callbacks on the transport threads: a simulated proxy only ACKs, it never blocks
-      channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor()
-          .eventLoopGroup(sidecarLoops).channelType(NioSocketChannel.class)
+      channels.add(b.directExecutor().eventLoopGroup(sidecarLoops).channelType(NioSocketChannel.class)
           .maxInboundMessageSize(Integer.MAX_VALUE).build());
     }
     List<String> ids = mesh.nodeIds();

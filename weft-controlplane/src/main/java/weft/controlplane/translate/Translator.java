@@ -65,7 +65,7 @@ public final class Translator {
             .setTrustedCa(DataSource.newBuilder().setInlineString(options.caBundlePem())))
         .build();
     Map<String, ProxySnapshot> snapshots = new TreeMap<>();
-    FlowLogs logs = FlowLogs.of(options.flowCollector());
+    FlowLogs logs = FlowLogs.of(options.flowCollector(), options.trustDomain());
     // proxies share most resource objects (Traffic memoises them): hash each object once
     ProxySnapshot.Hasher hasher = new ProxySnapshot.Hasher();
     for (Workload w : resources.workloads()) {

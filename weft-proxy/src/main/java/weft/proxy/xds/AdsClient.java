@@ -68,7 +68,16 @@ public final class AdsClient implements AutoCloseable {
   private int streamId;
   private volatile boolean closed;
 
+  /** A plaintext channel (a control plane's insecure xDS port, tests). */
   public AdsClient(String host, int port, XdsRuntime runtime, Backoff backoff) {
+    this(host, port, null, runtime, backoff);
+  }
+
+  /**
+   * @param tls the channel's mTLS (weft's control plane serves xDS only so); null: plaintext. With
+   *     TLS, {@link #start} only once {@code tls} holds the workload certificate.
+   */
+  public AdsClient(String host, int port, XdsTls tls, XdsRuntime runtime, Backoff backoff) {
     this.runtime = runtime;
     this.backoff = backoff;
     this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -76,7 +85,8 @@ public final class AdsClient implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
+    NettyChannelBuilder b = NettyChannelBuilder.forAddress(host, port);
+    this.channel = (tls == null ? b.usePlaintext() : b.sslContext(tls.sslContext())).build();
     ORDER.forEach(t -> types.put(t, new TypeState()));
   }
 
