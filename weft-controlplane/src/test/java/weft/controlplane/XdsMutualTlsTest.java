@@ -12,6 +12,8 @@ import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.envoyproxy.envoy.data.accesslog.v3.AccessLogCommon;
@@ -131,6 +133,26 @@ class XdsMutualTlsTest {
           HttpResponse.BodyHandlers.ofString()).body());
       assertThat(status.path("proxies").path("denied").asLong()).isEqualTo(before + 1);
       assertThat(status.path("proxies").path("lastDenied").asText()).contains("default/a");
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
+  void deltaStreamsAreAuthorizedTheSameWay() throws Exception {
+    ManagedChannel ch = WorkloadCerts.channel(cp, certB);
+    try {
+      CompletableFuture<Status> failure = new CompletableFuture<>();
+      StreamObserver<DeltaDiscoveryRequest> out = AggregatedDiscoveryServiceGrpc.newStub(ch)
+          .deltaAggregatedResources(new StreamObserver<>() {
+            @Override public void onNext(DeltaDiscoveryResponse r) { failure.complete(Status.OK); }
+            @Override public void onError(Throwable t) { failure.complete(Status.fromThrowable(t)); }
+            @Override public void onCompleted() { failure.complete(Status.OK); }
+          });
+      out.onNext(DeltaDiscoveryRequest.newBuilder().setNode(Node.newBuilder().setId("default/a")).setTypeUrl(CDS).build());
+      Status s = failure.get(10, TimeUnit.SECONDS);
+      assertThat(s.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(s.getDescription()).contains("default/a").contains("sa/b");
     } finally {
       ch.shutdownNow();
     }
