@@ -31,13 +31,16 @@ final class ProxyCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config-path"}, description = "bootstrap file")
   Path config;
 
-  @Option(names = "--xds", paramLabel = "HOST:PORT", description = "control plane (ADS) address")
+  @Option(names = "--xds", paramLabel = "HOST:PORT",
+      description = "control plane (ADS) address; mTLS with --token, plaintext without (a control plane's --insecure-xds-port)")
   String xds;
 
   @Option(names = "--node", paramLabel = "NS/WORKLOAD", description = "node id (with --xds)")
   String node;
 
-  @Option(names = "--token", paramLabel = "FILE", description = "bootstrap token (with --xds)")
+  @Option(names = "--token", paramLabel = "FILE",
+      description = "bootstrap token (with --xds): buys the workload certificate first, then ADS connects over mTLS "
+          + "presenting it and verifying the control plane's SPIFFE ID")
   Path token;
 
   @Option(names = "--ca-address", paramLabel = "HOST:PORT",

@@ -2,12 +2,14 @@ package weft.controlplane;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +26,7 @@ import weft.controlplane.api.ApiServer;
 import weft.controlplane.ca.BootstrapTokens;
 import weft.controlplane.ca.CertificateAuthority;
 import weft.controlplane.ca.CertificateService;
+import weft.controlplane.ca.ServingCertificate;
 import weft.controlplane.flows.AccessLogCollector;
 import weft.controlplane.flows.FlowEnricher;
 import weft.controlplane.flows.FlowStore;
@@ -34,6 +37,7 @@ import weft.controlplane.store.StoreState;
 import weft.controlplane.translate.TranslateOptions;
 import weft.controlplane.translate.Translator;
 import weft.controlplane.xds.ProxySnapshot;
+import weft.controlplane.xds.NodeAuthorizer;
 import weft.controlplane.xds.ProxyStatusRegistry;
 import weft.controlplane.xds.XdsServer;
 import weft.policy.engine.EngineOptions;
@@ -69,6 +73,7 @@ public final class ControlPlane implements AutoCloseable {
   private XdsServer xds;
   private ApiServer api;
   private FlowStore flows;
+  private ServingCertificate serving;
 
   private ControlPlane(ControlPlaneOptions options, Optional<SnapshotTranslator> translator) {
     this.options = options;
@@ -113,9 +118,21 @@ public final class ControlPlane implements AutoCloseable {
     EngineOptions policy = new EngineOptions(options.trustDomain(), options.rootNamespace());
     flows = new FlowStore(options.flowBuffer());
     AccessLogCollector collector = new AccessLogCollector(new FlowEnricher(store::state, policy, CLUSTER_DOMAIN), flows);
+    // the xDS port speaks mTLS only: the control plane's own certificate from the mesh CA, a
+    // client certificate required, each stream allowed only as the node its certificate is for
+    serving = ServingCertificate.start(ca, options.trustDomain(), servingAddresses(), List.of("localhost"),
+        CertificateAuthority.DEFAULT_TTL, Clock.systemUTC());
+    closeables.add(serving);
+    XdsServer.Tls tls = new XdsServer.Tls(serving.keyManager(), serving.clientTrust(),
+        new NodeAuthorizer(this::spiffeIdOf, statuses));
+    Optional<InetSocketAddress> insecure = options.insecureXdsPort() == ControlPlaneOptions.NO_INSECURE_XDS
+        ? Optional.empty() : Optional.of(new InetSocketAddress(options.bind(), options.insecureXdsPort()));
     try {
       // proxies stream access logs to the address they get xDS from
-      xds = XdsServer.start(new InetSocketAddress(options.bind(), options.xdsPort()), statuses, List.of(collector));
+      xds = XdsServer.start(new InetSocketAddress(options.bind(), options.xdsPort()), tls, insecure, statuses,
+          List.of(collector));
+    } catch (XdsServer.InsecurePortException e) {
+      throw bindFailure("insecure-xds", options.insecureXdsPort(), e);
     } catch (IOException e) {
       throw bindFailure("xds", options.xdsPort(), e);
     }
@@ -135,8 +152,10 @@ public final class ControlPlane implements AutoCloseable {
     closeables.add(api);
     store.addListener(this::changed);
     changed(store.state());
-    log.info("control plane up: xds on {}:{}, api on http://{}:{}, data in {}{}", options.bind().getHostAddress(),
-        xdsPort(), options.bind().getHostAddress(), apiPort(), options.dataDir(),
+    log.info("control plane up: xds (mTLS, {}) on {}:{}{}, api on http://{}:{}, data in {}{}", serving.spiffeId(),
+        options.bind().getHostAddress(), xdsPort(),
+        insecureXdsPort().isPresent() ? ", plaintext xds on port " + insecureXdsPort().getAsInt() : "",
+        options.bind().getHostAddress(), apiPort(), options.dataDir(),
         options.configDir().map(d -> ", watching " + d).orElse(""));
   }
 
@@ -149,8 +168,22 @@ public final class ControlPlane implements AutoCloseable {
     return e;
   }
 
+  /** IP SANs of the serving certificate: the addresses proxies may dial. */
+  private List<InetAddress> servingAddresses() {
+    Set<InetAddress> ips = new LinkedHashSet<>();
+    if (!options.bind().isAnyLocalAddress()) {
+      ips.add(options.bind());
+    }
+    ips.add(options.advertisedAddress());
+    ips.add(InetAddress.getLoopbackAddress());
+    return List.copyOf(ips);
+  }
+
   private Optional<String> spiffeIdOf(String workload) {
     int slash = workload.indexOf('/');
+    if (slash <= 0 || slash == workload.length() - 1) {
+      return Optional.empty();
+    }
     return store.state().resources().workload(workload.substring(0, slash), workload.substring(slash + 1))
         .map(w -> "spiffe://" + options.trustDomain() + "/ns/" + w.metadata().namespace() + "/sa/" + w.serviceAccount());
   }
@@ -209,6 +242,16 @@ public final class ControlPlane implements AutoCloseable {
 
   public int xdsPort() {
     return xds.port();
+  }
+
+  /** The plaintext xDS port, when {@link ControlPlaneOptions#insecureXdsPort()} asked for one. */
+  public java.util.OptionalInt insecureXdsPort() {
+    return xds.insecurePort();
+  }
+
+  /** The control plane's certificate on the xDS port (its SPIFFE ID: {@link ServingCertificate#spiffeId}). */
+  public ServingCertificate servingCertificate() {
+    return serving;
   }
 
   public int apiPort() {

@@ -22,6 +22,9 @@ import java.util.Optional;
  *     them to call back (the flow collector); empty: {@code bind}, or loopback when bind is a
  *     wildcard
  * @param flowBuffer how many flow records the control plane keeps (a ring: the oldest go first)
+ * @param insecureXdsPort a plaintext, unauthenticated xDS port next to the mTLS one (istiod's
+ *     15010), for Envoy sidecars without certificates, proxyless gRPC clients and debugging; {@link
+ *     #NO_INSECURE_XDS} (the default): none; 0 picks a free port
  */
 public record ControlPlaneOptions(
     Optional<Path> configDir,
@@ -35,8 +38,10 @@ public record ControlPlaneOptions(
     Optional<Path> caKey,
     Optional<Path> caChain,
     Optional<InetAddress> advertise,
-    int flowBuffer) {
+    int flowBuffer,
+    int insecureXdsPort) {
   public static final int DEFAULT_XDS_PORT = 15010;
+  public static final int NO_INSECURE_XDS = -1;
   public static final int DEFAULT_FLOW_BUFFER = 10_000;
   public static final int DEFAULT_API_PORT = 15000;
 
@@ -55,16 +60,27 @@ public record ControlPlaneOptions(
     if (flowBuffer < 1) {
       throw new IllegalArgumentException("flowBuffer: " + flowBuffer + " (expected: >= 1)");
     }
+    if (insecureXdsPort != NO_INSECURE_XDS) {
+      requirePort("insecureXdsPort", insecureXdsPort);
+    }
     if (caCert.isPresent() != caKey.isPresent()) {
       throw new IllegalArgumentException("caCert and caKey go together (expected: both or neither)");
     }
+  }
+
+  /** Without a plaintext xDS port. */
+  public ControlPlaneOptions(Optional<Path> configDir, Path dataDir, InetAddress bind, int xdsPort, int apiPort,
+      String trustDomain, String rootNamespace, Optional<Path> caCert, Optional<Path> caKey, Optional<Path> caChain,
+      Optional<InetAddress> advertise, int flowBuffer) {
+    this(configDir, dataDir, bind, xdsPort, apiPort, trustDomain, rootNamespace, caCert, caKey, caChain, advertise,
+        flowBuffer, NO_INSECURE_XDS);
   }
 
   /** Without an advertised address, with the default flow buffer. */
   public ControlPlaneOptions(Optional<Path> configDir, Path dataDir, InetAddress bind, int xdsPort, int apiPort,
       String trustDomain, String rootNamespace, Optional<Path> caCert, Optional<Path> caKey, Optional<Path> caChain) {
     this(configDir, dataDir, bind, xdsPort, apiPort, trustDomain, rootNamespace, caCert, caKey, caChain,
-        Optional.empty(), DEFAULT_FLOW_BUFFER);
+        Optional.empty(), DEFAULT_FLOW_BUFFER, NO_INSECURE_XDS);
   }
 
   /** Loopback, default ports, {@code cluster.local}, {@code istio-system}, a generated CA. */
@@ -76,13 +92,19 @@ public record ControlPlaneOptions(
   /** The same options on other ports (0: any free port, as tests use). */
   public ControlPlaneOptions withPorts(int xds, int api) {
     return new ControlPlaneOptions(configDir, dataDir, bind, xds, api, trustDomain, rootNamespace, caCert, caKey, caChain,
-        advertise, flowBuffer);
+        advertise, flowBuffer, insecureXdsPort);
   }
 
   /** The same options keeping {@code n} flow records. */
   public ControlPlaneOptions withFlowBuffer(int n) {
     return new ControlPlaneOptions(configDir, dataDir, bind, xdsPort, apiPort, trustDomain, rootNamespace, caCert, caKey,
-        caChain, advertise, n);
+        caChain, advertise, n, insecureXdsPort);
+  }
+
+  /** The same options also serving xDS in plaintext on {@code port} (0: any free port). */
+  public ControlPlaneOptions withInsecureXdsPort(int port) {
+    return new ControlPlaneOptions(configDir, dataDir, bind, xdsPort, apiPort, trustDomain, rootNamespace, caCert, caKey,
+        caChain, advertise, flowBuffer, port);
   }
 
   /** The address proxies are told to reach the control plane at. */

@@ -113,10 +113,11 @@ class ControlPlaneTest {
     Path config = Files.createDirectories(tmp.resolve("config"));
     Files.writeString(config.resolve("a.yaml"), workload("a", "127.0.0.2"));
     try (ControlPlane cp = ControlPlane.start(
-        ControlPlaneOptions.defaults(Optional.of(config), tmp.resolve("data")).withPorts(0, 0),
+        ControlPlaneOptions.defaults(Optional.of(config), tmp.resolve("data")).withPorts(0, 0).withInsecureXdsPort(0),
         Optional.of(new AddressTranslator()))) {
       await().atMost(Duration.ofSeconds(10)).until(() -> served(cp, "default/a").isPresent());
-      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", cp.xdsPort()).usePlaintext().build();
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", cp.insecureXdsPort().getAsInt())
+          .usePlaintext().build();
       BlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
       StreamObserver<DiscoveryRequest> ads = AggregatedDiscoveryServiceGrpc.newStub(channel)
           .streamAggregatedResources(new StreamObserver<>() {

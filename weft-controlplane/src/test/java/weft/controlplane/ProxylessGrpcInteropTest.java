@@ -118,10 +118,13 @@ class ProxylessGrpcInteropTest {
             retries: {attempts: 2, retryOn: "unavailable,cancelled"}
           - route: [{destination: {host: echo, subset: v1}, weight: 100}, {destination: {host: echo, subset: v2}, weight: 0}]
         """);
-    cp = ControlPlane.start(ControlPlaneOptions.defaults(Optional.of(config), tmp.resolve("data")).withPorts(0, 0));
+    // proxyless clients use the plaintext xDS port (istiod's 15010): grpc-java's bootstrap
+    // channel_creds "tls" needs certificate files and a newer grpc-xds than the one pinned here
+    cp = ControlPlane.start(ControlPlaneOptions.defaults(Optional.of(config), tmp.resolve("data")).withPorts(0, 0)
+        .withInsecureXdsPort(0));
 
     channel = NettyChannelBuilder.forTarget("xds:///echo.default.svc.cluster.local:7070")
-        .nameResolverFactory(XdsNameResolverProvider.createForTest("xds", bootstrap(cp.xdsPort())))
+        .nameResolverFactory(XdsNameResolverProvider.createForTest("xds", bootstrap(cp.insecureXdsPort().getAsInt())))
         .usePlaintext()
         .build();
     // leaving idle starts resolution: the client subscribes to LDS, RDS, CDS, EDS in turn

@@ -18,10 +18,11 @@ import java.util.Optional;
  * @param heapEndBytes the same after the rounds
  * @param changes the measured kinds of change, in order
  * @param problems what the translator reported it could not translate (should be none)
+ * @param certNanos issuing every sidecar's workload certificate before the clock starts (mTLS), or -1
  */
 record CellResult(int proxies, int services, Optional<String> failure, long syncNanos, long syncBytes,
     CpuTime.Reading syncCpu, int clustersPerProxy, long fullTranslateNanos, long fullTranslateCpuNanos, long heapSyncBytes, long heapEndBytes,
-    List<ChangeResult> changes, List<String> problems) {
+    List<ChangeResult> changes, List<String> problems, long certNanos) {
 
   CellResult {
     changes = List.copyOf(changes);

@@ -30,6 +30,7 @@ import weft.controlplane.ControlPlane;
 import weft.controlplane.ControlPlaneOptions;
 import weft.controlplane.ca.CertificateAuthority;
 import weft.controlplane.translate.TranslateOptions;
+import weft.proxy.xds.XdsTls;
 
 /**
  * One cell of the matrix: writes the mesh into a temporary config dir, starts a real {@link
@@ -40,6 +41,8 @@ import weft.controlplane.translate.TranslateOptions;
 final class CellRun {
   /** HTTP/2 connections the simulated proxies share (each proxy is one stream). */
   private static final int CHANNELS = 4;
+  /** mTLS handshakes let in flight at once while the sidecars connect. */
+  private static final int HANDSHAKE_WAVE = 50;
   /**
    * How often waits look: only the write-to-published figure depends on it (the ACK figures are the
    * proxies' own timestamps), so the other waits look less often and only at proxies still pending:
@@ -50,6 +53,8 @@ final class CellRun {
   private static final String CLUSTER_DOMAIN = "cluster.local"; // as ControlPlane's
 
   private final MeshFiles mesh;
+  private final boolean mtls;
+  private long certNanos = -1;
   private final int rounds;
   private final Duration timeout;
   private final PrintWriter progress;
@@ -69,8 +74,9 @@ final class CellRun {
   private long heapEnd = -1;
   private final List<ChangeResult> changes = new ArrayList<>();
 
-  CellRun(MeshFiles mesh, int rounds, Duration timeout, PrintWriter progress) {
+  CellRun(MeshFiles mesh, int rounds, Duration timeout, boolean mtls, PrintWriter progress) {
     this.mesh = mesh;
+    this.mtls = mtls;
     this.rounds = rounds;
     this.timeout = timeout;
     this.progress = progress;
@@ -89,12 +95,23 @@ final class CellRun {
       CertificateAuthority ca = CertificateAuthority.open(data, Optional.empty(), Optional.empty(), Optional.empty(),
           Clock.systemUTC());
       ControlPlaneOptions options = ControlPlaneOptions.defaults(Optional.of(config), data).withPorts(0, 0);
+      if (!mtls) {
+        options = options.withInsecureXdsPort(0);
+      }
       translator = new TimedTranslator(new TranslateOptions(
           options.trustDomain(), options.rootNamespace(), CLUSTER_DOMAIN, ca.trustBundlePem()));
+      // what each sidecar gets with its bootstrap token before it may open its ADS stream: not timed
+      // as sync (a real sidecar has its certificate before it connects), reported on its own
+      List<XdsTls> certs = List.of();
+      if (mtls) {
+        long t0 = System.nanoTime();
+        certs = SidecarCertificates.issue(ca, mesh.spiffeIds(options.trustDomain()));
+        certNanos = System.nanoTime() - t0;
+      }
       CpuTime.Reading cpu0 = CpuTime.now();
       long start = System.nanoTime();
       try (ControlPlane cp = ControlPlane.start(options, Optional.of(translator))) {
-        connect(cp.xdsPort());
+        connect(mtls ? cp.xdsPort() : cp.insecureXdsPort().getAsInt(), certs);
         Set<SimulatedProxy> pending = new HashSet<>(sims);
         await(() -> {
           pending.removeIf(s -> synced(cp, s));
@@ -125,25 +142,56 @@ final class CellRun {
       deleteRecursively(work);
     }
     return new CellResult(mesh.proxies(), mesh.services(), failure, syncNanos, syncBytes, syncCpu, clustersPerProxy,
-        fullTranslate, fullTranslateCpu, heapSync, heapEnd, changes, translator == null ? List.of() : translator.lastProblems());
+        fullTranslate, fullTranslateCpu, heapSync, heapEnd, changes, translator == null ? List.of() : translator.lastProblems(),
+        certNanos);
   }
 
-  private void connect(int port) {
+  /**
+   * Plaintext ({@code certs} empty): the proxies share {@value #CHANNELS} connections. mTLS: one
+   * connection per proxy with its own certificate, as the control plane authorizes each connection
+   * for one identity (and as real sidecars connect).
+   */
+  private void connect(int port, List<XdsTls> certs) throws InterruptedException {
     // the proxies' own threads (not grpc's shared ones, which the xDS server uses too), so their CPU
     // time can be told apart from the control plane's
     sidecarLoops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("bench-sidecars", true),
         NioIoHandler.newFactory());
-    for (int i = 0; i < Math.min(CHANNELS, mesh.proxies()); i++) {
+    int n = certs.isEmpty() ? Math.min(CHANNELS, mesh.proxies()) : certs.size();
+    for (int i = 0; i < n; i++) {
+      NettyChannelBuilder b = NettyChannelBuilder.forAddress("127.0.0.1", port);
+      b = certs.isEmpty() ? b.usePlaintext() : b.sslContext(certs.get(i).sslContext());
       // callbacks on the transport threads: a simulated proxy only ACKs, it never blocks
-      channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().directExecutor()
-          .eventLoopGroup(sidecarLoops).channelType(NioSocketChannel.class)
+      channels.add(b.directExecutor().eventLoopGroup(sidecarLoops).channelType(NioSocketChannel.class)
           .maxInboundMessageSize(Integer.MAX_VALUE).build());
     }
     List<String> ids = mesh.nodeIds();
     for (int i = 0; i < ids.size(); i++) {
+      if (!certs.isEmpty() && i % HANDSHAKE_WAVE == 0) {
+        awaitConnected(i - HANDSHAKE_WAVE, i);
+      }
       SimulatedProxy s = new SimulatedProxy(ids.get(i), channels.get(i % channels.size()), bytes);
       sims.add(s);
       s.start();
+    }
+  }
+
+  /**
+   * mTLS: at most {@value #HANDSHAKE_WAVE} handshakes in flight. A thousand at once on a loaded
+   * 2-core machine outlasted Netty's 10 s handshake timeout and a simulated sidecar does not
+   * reconnect (a real one does, with backoff); sidecars of a real mesh do not all start at the same
+   * instant either. The waiting is part of the sync time.
+   */
+  private void awaitConnected(int from, int to) throws InterruptedException {
+    for (int i = Math.max(0, from); i < to; i++) {
+      int sidecar = i;
+      ManagedChannel ch = channels.get(i);
+      await(() -> {
+        io.grpc.ConnectivityState st = ch.getState(true);
+        if (st == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
+          throw new BenchTimeout("sidecar " + sidecar + "'s mTLS connection failed");
+        }
+        return st == io.grpc.ConnectivityState.READY;
+      }, POLL_PROXIES, "sidecar " + sidecar + "'s mTLS connection");
     }
   }
 

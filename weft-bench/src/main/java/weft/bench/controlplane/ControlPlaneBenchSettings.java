@@ -13,9 +13,11 @@ import java.util.List;
  * @param timeout the longest wait for one step (the initial sync, one change's ACKs) before the
  *     cell is given up and reported as such
  * @param warmUp whether a small unreported run comes first (class loading, JIT)
+ * @param mtls whether the simulated sidecars use the mTLS xDS port, each over its own connection with
+ *     its own certificate (as real sidecars); false: the plaintext port over 4 shared connections
  */
 public record ControlPlaneBenchSettings(List<Integer> proxies, List<Integer> services, int rounds, Duration timeout,
-    boolean warmUp) {
+    boolean warmUp, boolean mtls) {
   public ControlPlaneBenchSettings {
     proxies = List.copyOf(proxies);
     services = List.copyOf(services);
@@ -27,6 +29,12 @@ public record ControlPlaneBenchSettings(List<Integer> proxies, List<Integer> ser
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
     }
+  }
+
+  /** Over mTLS, as real sidecars. */
+  public ControlPlaneBenchSettings(List<Integer> proxies, List<Integer> services, int rounds, Duration timeout,
+      boolean warmUp) {
+    this(proxies, services, rounds, timeout, warmUp, true);
   }
 
   private static void requirePositive(String name, List<Integer> values) {

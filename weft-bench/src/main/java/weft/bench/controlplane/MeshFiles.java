@@ -49,6 +49,15 @@ record MeshFiles(int proxies, int services) {
     return ids;
   }
 
+  /** The SPIFFE ID of each proxy, in {@link #nodeIds()} order (workload {@code wI} runs as {@code sa-wI}). */
+  List<String> spiffeIds(String trustDomain) {
+    List<String> ids = new ArrayList<>(proxies);
+    for (int i = 0; i < proxies; i++) {
+      ids.add("spiffe://" + trustDomain + "/ns/" + NAMESPACE + "/sa/sa-w" + i);
+    }
+    return ids;
+  }
+
   /** Writes the whole mesh (round 0's policy) under {@code dir}. */
   void write(Path dir) throws IOException {
     write(dir, "mesh/namespace.yaml", namespace());

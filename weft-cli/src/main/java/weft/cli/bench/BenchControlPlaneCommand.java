@@ -43,11 +43,16 @@ final class BenchControlPlaneCommand implements Callable<Integer> {
   @Option(names = "--out", description = "also write the report to this markdown file")
   Path out;
 
+  @Option(names = "--plaintext-xds",
+      description = "simulated sidecars use the plaintext xDS port over 4 shared connections instead of mTLS, one "
+          + "connection and certificate each (to measure what mTLS costs)")
+  boolean plaintextXds;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     ControlPlaneBenchSettings settings;
     try {
-      settings = new ControlPlaneBenchSettings(proxies, services, rounds, timeout, true);
+      settings = new ControlPlaneBenchSettings(proxies, services, rounds, timeout, true, !plaintextXds);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("weft bench controlplane: " + e.getMessage());
       return 2;

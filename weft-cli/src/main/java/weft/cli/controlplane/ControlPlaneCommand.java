@@ -36,8 +36,15 @@ public final class ControlPlaneCommand implements Callable<Integer> {
       description = "Where the CA, tokens and applied resources live (default: DIR/../.weft, or ~/.weft).")
   Optional<Path> dataDir;
 
-  @Option(names = "--xds-port", defaultValue = "15010", description = "xDS (gRPC) port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--xds-port", defaultValue = "15010",
+      description = "xDS (gRPC) port, mutual TLS: proxies present their workload certificate and may ask only for "
+          + "their own node (default: ${DEFAULT-VALUE}).")
   int xdsPort;
+
+  @Option(names = "--insecure-xds-port", paramLabel = "PORT",
+      description = "Also serve xDS in plaintext, unauthenticated, on this port (like istiod's 15010): for Envoy "
+          + "sidecars without certificates, proxyless gRPC clients and debugging. Default: off.")
+  Optional<Integer> insecureXdsPort;
 
   @Option(names = "--api-port", defaultValue = "15000", description = "HTTP API port (default: ${DEFAULT-VALUE}).")
   int apiPort;
@@ -90,7 +97,8 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     try {
       options = new ControlPlaneOptions(Optional.of(configDir), dataDir.orElseGet(this::defaultDataDir),
           InetAddress.getByName(bind), xdsPort, apiPort, trustDomain, rootNamespace, caCert, caKey, caChain,
-          advertise.isPresent() ? Optional.of(InetAddress.getByName(advertise.get())) : Optional.empty(), flowBuffer);
+          advertise.isPresent() ? Optional.of(InetAddress.getByName(advertise.get())) : Optional.empty(), flowBuffer,
+          insecureXdsPort.orElse(ControlPlaneOptions.NO_INSECURE_XDS));
     } catch (UnknownHostException | IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       return 2;
@@ -115,7 +123,10 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     out.println("weft control plane");
     out.println("  config dir:  " + configDir.toAbsolutePath());
     out.println("  data dir:    " + options.dataDir().toAbsolutePath());
-    out.println("  xds:         " + host + ":" + cp.xdsPort());
+    out.println("  xds:         " + host + ":" + cp.xdsPort() + " (mTLS, " + cp.servingCertificate().spiffeId() + ")");
+    if (cp.insecureXdsPort().isPresent()) {
+      out.println("  xds (plaintext, unauthenticated): " + host + ":" + cp.insecureXdsPort().getAsInt());
+    }
     out.println("  http api:    http://" + host + ":" + cp.apiPort() + "/api/v1/status");
     out.println("  trust domain: " + trustDomain);
     out.println("Ctrl-C or SIGTERM stops it.");

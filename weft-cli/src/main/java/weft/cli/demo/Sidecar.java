@@ -8,6 +8,7 @@ import weft.proxy.observe.StatsStore;
 import weft.proxy.xds.AdsClient;
 import weft.proxy.xds.Backoff;
 import weft.proxy.xds.WorkloadIdentity;
+import weft.proxy.xds.XdsProxy;
 import weft.proxy.xds.XdsRuntime;
 
 /**
@@ -40,12 +41,11 @@ final class Sidecar implements AutoCloseable {
     XdsRuntime runtime = new XdsRuntime(AdsClient.node(nodeId), 1, new StatsStore(), Duration.ofSeconds(1),
         workloadAddress);
     Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
-    AdsClient ads = new AdsClient(host, xdsPort, runtime, backoff);
-    WorkloadIdentity identity = new WorkloadIdentity(host + ":" + apiPort, token, ads::putLocalSecret,
-        new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)));
-    Sidecar s = new Sidecar(nodeId, runtime, ads, identity);
-    ads.start();
-    identity.start();
+    // mTLS to the xDS port: the ADS stream opens once the bootstrap token bought the certificate
+    XdsProxy.Secured secured = XdsProxy.secured(host, xdsPort, runtime, host + ":" + apiPort, token.strip(), AdsClient.Protocol.DELTA,
+        backoff, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)));
+    Sidecar s = new Sidecar(nodeId, runtime, secured.ads(), secured.identity());
+    secured.identity().start();
     return s;
   }
 

@@ -224,6 +224,9 @@ public final class ApiServer implements AutoCloseable {
     pm.put("connected", proxies.stream().filter(p -> p.connected()).count());
     pm.put("inSync", proxies.stream().filter(p -> p.connected() && p.inSync()).count());
     pm.put("rejecting", proxies.stream().filter(p -> p.lastNack().isPresent() && !p.inSync()).count());
+    // streams the mTLS xDS port refused: node id not that of the client certificate
+    pm.put("denied", backend.proxies().denied());
+    pm.put("lastDenied", backend.proxies().lastDenial());
     m.put("proxies", pm);
     var fs = backend.flows().stats();
     Map<String, Object> flowStats = new LinkedHashMap<>();

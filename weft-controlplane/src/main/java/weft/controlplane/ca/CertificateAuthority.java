@@ -2,6 +2,7 @@ package weft.controlplane.ca;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -176,6 +178,49 @@ public final class CertificateAuthority {
     out.add(caCert);
     out.addAll(chain);
     return Pem.encode(out.toArray());
+  }
+
+  /**
+   * A certificate for the control plane itself, with a key made here (the CA and the control plane
+   * are one process, so no CSR travels): the SPIFFE ID plus DNS and IP SANs of the addresses
+   * clients dial, for clients that check host names (Envoy with {@code match_subject_alt_names} on
+   * DNS, grpc-java's xDS TLS credentials).
+   *
+   * @return the key and the chain, leaf first, then this CA's certificate and the configured chain
+   */
+  public ServingMaterial issueServing(String spiffeId, List<InetAddress> ips, List<String> dnsNames,
+      Duration ttl) {
+    try {
+      KeyPair pair = newP256KeyPair();
+      List<GeneralName> sans = new ArrayList<>();
+      dnsNames.forEach(d -> sans.add(new GeneralName(GeneralName.dNSName, d)));
+      ips.forEach(a -> sans.add(new GeneralName(GeneralName.iPAddress, a.getHostAddress())));
+      X509Certificate leaf = LeafIssuer.issue(pair.getPublic(), SpiffeId.parse(spiffeId), sans, ttl,
+          caCert, caKey, clock.instant());
+      List<X509Certificate> out = new ArrayList<>();
+      out.add(leaf);
+      out.add(caCert);
+      out.addAll(chain);
+      return new ServingMaterial(pair.getPrivate(), out);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("generating the control plane's key failed", e);
+    }
+  }
+
+  /** A private key with its certificate chain (leaf first). */
+  public record ServingMaterial(PrivateKey key, List<X509Certificate> chain) {
+    public ServingMaterial {
+      chain = List.copyOf(chain);
+    }
+
+    public X509Certificate leaf() {
+      return chain.getFirst();
+    }
+  }
+
+  /** The trust bundle as certificates (what {@link #trustBundlePem} encodes). */
+  public List<X509Certificate> trustBundle() {
+    return List.of(chain.isEmpty() ? caCert : chain.getLast());
   }
 
   /** The trust bundle in PEM: the top of our chain (the root when we know it). */

@@ -9,7 +9,9 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.RDN;
@@ -62,13 +64,22 @@ final class LeafIssuer {
     } catch (IllegalArgumentException e) {
       throw new IssuanceException(IssuanceException.Reason.INVALID_REQUEST, e.getMessage(), e);
     }
+    JcaPKCS10CertificationRequest csr = parse(csrPem);
+    PublicKey key = verifiedKey(csr);
+    return issue(key, id, List.of(), ttl, caCert, caKey, now);
+  }
+
+  /**
+   * A leaf for a key this process made itself (the control plane's serving certificate): no CSR,
+   * and besides the SPIFFE ID the DNS and IP SANs of the addresses clients dial ({@code
+   * extraSans}, Bouncy Castle {@link GeneralName}s).
+   */
+  static X509Certificate issue(PublicKey key, SpiffeId id, List<GeneralName> extraSans,
+      Duration ttl, X509Certificate caCert, PrivateKey caKey, Instant now) {
     if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
       throw new IssuanceException(IssuanceException.Reason.INVALID_REQUEST,
           "certificate lifetime " + ttl + " (expected: > 0 and <= " + MAX_TTL + ")");
     }
-    JcaPKCS10CertificationRequest csr = parse(csrPem);
-    PublicKey key = verifiedKey(csr);
-
     Instant notAfter = now.plus(ttl);
     Instant caNotAfter = caCert.getNotAfter().toInstant();
     if (notAfter.isAfter(caNotAfter)) {
@@ -88,8 +99,11 @@ final class LeafIssuer {
           new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
       b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
           new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+      List<GeneralName> sans = new ArrayList<>();
+      sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, id.toString()));
+      sans.addAll(extraSans);
       b.addExtension(Extension.subjectAlternativeName, true,
-          new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, id.toString())));
+          new GeneralNames(sans.toArray(new GeneralName[0])));
       b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
       b.addExtension(Extension.authorityKeyIdentifier, false,
           ext.createAuthorityKeyIdentifier(caCert));

@@ -14,6 +14,9 @@
  *       certificate endpoint
  *   <li>{@link weft.controlplane.ca.IssuanceException}: refusals with a reason the API maps to a
  *       status
+ *   <li>{@link weft.controlplane.ca.ServingCertificate}: the control plane's own certificate on the
+ *       xDS port ({@code spiffe://<td>/ns/weft-system/sa/weft-controlplane} + IP/DNS SANs), renewed
+ *       at half-life behind {@code RotatingKeyManager}; the client trust manager (mesh bundle only)
  *   <li>{@code Pem}, {@code SecretFiles}: PEM codec; owner-only, atomic file writes
  * </ul>
  */

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import weft.controlplane.ca.ServingCertificate;
 
 /**
  * Where sidecars send flows: Envoy's gRPC access loggers ({@code envoy.access_loggers.http_grpc} on
@@ -34,20 +35,26 @@ final class FlowLogs {
   static final String TCP_GRPC = "envoy.access_loggers.tcp_grpc";
   /** Short, so that {@code weft flows --follow} feels live; Envoy's default is 1 s. */
   static final Duration FLUSH = Duration.ofMillis(250);
-  static final FlowLogs NONE = new FlowLogs(null);
+  static final FlowLogs NONE = new FlowLogs(null, null);
   // the log names the control plane's enricher reads
   static final String INBOUND = weft.controlplane.flows.FlowEnricher.INBOUND;
   static final String OUTBOUND = weft.controlplane.flows.FlowEnricher.OUTBOUND;
   static final String INBOUND_LISTENER = weft.controlplane.flows.FlowEnricher.INBOUND_LISTENER;
 
   private final InetSocketAddress collector;
+  private final String controlPlaneId;
 
-  private FlowLogs(InetSocketAddress collector) {
+  private FlowLogs(InetSocketAddress collector, String controlPlaneId) {
     this.collector = collector;
+    this.controlPlaneId = controlPlaneId;
   }
 
-  static FlowLogs of(Optional<InetSocketAddress> collector) {
-    return collector.map(FlowLogs::new).orElse(NONE);
+  /**
+   * @param trustDomain where the control plane's SPIFFE ID lives ({@link
+   *     ServingCertificate#spiffeId}): the collector's certificate must carry it
+   */
+  static FlowLogs of(Optional<InetSocketAddress> collector, String trustDomain) {
+    return collector.map(c -> new FlowLogs(c, ServingCertificate.spiffeId(trustDomain))).orElse(NONE);
   }
 
   List<AccessLog> http(String logName) {
@@ -75,6 +82,10 @@ final class FlowLogs {
         .setName(CLUSTER)
         .setType(Cluster.DiscoveryType.STATIC)
         .setConnectTimeout(Envoy.duration(Duration.ofSeconds(5)))
+        // the collector listens on the mTLS xDS port: present the workload certificate (SDS
+        // default), accept only the control plane's SPIFFE ID chaining to ROOTCA. Envoy sets ALPN
+        // h2 itself for an HTTP/2 cluster
+        .setTransportSocket(Envoy.tls(Clusters.upstreamTls(List.of(controlPlaneId))))
         // gRPC is HTTP/2: Envoy needs the cluster told so (envoy_grpc clusters)
         .putTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
             Any.pack(HttpProtocolOptions.newBuilder().setExplicitHttpConfig(

@@ -65,7 +65,7 @@ public final class Translator {
             .setTrustedCa(DataSource.newBuilder().setInlineString(options.caBundlePem())))
         .build();
     Map<String, ProxySnapshot> snapshots = new TreeMap<>();
-    FlowLogs logs = FlowLogs.of(options.flowCollector());
+    FlowLogs logs = FlowLogs.of(options.flowCollector(), options.trustDomain());
     // clients sharing an outbound part (namespace and locality) share their TCP/TLS plan
     Map<Traffic.OutboundPart, OutboundTcp.Plan> tcpPlans = new java.util.IdentityHashMap<>();
     // proxies share most resource objects (Traffic memoises them): hash each object once

@@ -23,6 +23,8 @@ public final class ProxyStatusRegistry {
 
   private final Clock clock;
   private final Map<String, NodeState> nodes = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong denied = new java.util.concurrent.atomic.AtomicLong();
+  private volatile String lastDenial = "";
 
   public ProxyStatusRegistry() {
     this(Clock.systemUTC());
@@ -38,6 +40,21 @@ public final class ProxyStatusRegistry {
         .map(NodeState::snapshot)
         .sorted(java.util.Comparator.comparing(ProxyStatus::nodeId))
         .toList();
+  }
+
+  /** Streams the TLS port refused (node id not matching the client certificate, or no node). */
+  public long denied() {
+    return denied.get();
+  }
+
+  /** Why the last refused stream was refused (names the node id and the peer identity), or "". */
+  public String lastDenial() {
+    return lastDenial;
+  }
+
+  void denied(String why) {
+    denied.incrementAndGet();
+    lastDenial = why;
   }
 
   public Optional<ProxyStatus> get(String nodeId) {

@@ -8,16 +8,25 @@ import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializ
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +46,12 @@ import org.slf4j.LoggerFactory;
  * {@link #publish} nothing is served: a proxy reconnecting to a restarted control plane keeps its
  * config until the control plane has translated its state, instead of receiving an empty one.
  *
+ * <p><b>Transport.</b> {@link #start(InetSocketAddress, Tls, Optional, ProxyStatusRegistry, List)}
+ * serves mTLS (client certificate required, chained to the mesh trust bundle) with {@link
+ * NodeAuthorizer} in front of every service, and optionally the same services in plaintext on a
+ * second port; the other {@code start} methods serve plaintext only (tests of the protocol). Both
+ * ports share one cache: a node sees the same configuration on either.
+ *
  * <p>Thread-safety: {@link #publish} and {@link #setDefaultSnapshot} may be called from any thread;
  * they are serialized with each other and with stream opening.
  */
@@ -47,6 +62,7 @@ public final class XdsServer implements AutoCloseable {
   private final SimpleCache<String> cache = new SimpleCache<>(node -> node.getId());
   private final ProxyStatusRegistry statuses;
   private final Server server;
+  private final Optional<Server> insecureServer;
   private final Object lock = new Object();
   // guarded by lock
   private final Map<String, Published> published = new HashMap<>();
@@ -58,8 +74,15 @@ public final class XdsServer implements AutoCloseable {
   private boolean publishedOnce;
   private long version;
 
-  private XdsServer(InetSocketAddress address, ProxyStatusRegistry statuses, long initialVersion,
-      List<BindableService> extra) {
+  /**
+   * The TLS side of the xDS port: the control plane's certificate ({@code keys}, renewed in
+   * place), the mesh trust bundle clients must chain to ({@code clients}: a client certificate is
+   * required), and who may speak as which node.
+   */
+  public record Tls(X509ExtendedKeyManager keys, X509TrustManager clients, NodeAuthorizer authorizer) {}
+
+  private XdsServer(InetSocketAddress address, Optional<Tls> tls, Optional<InetSocketAddress> insecure,
+      ProxyStatusRegistry statuses, long initialVersion, List<BindableService> extra) throws SSLException {
     this.statuses = statuses;
     this.version = initialVersion;
     StatusCallbacks callbacks = new StatusCallbacks(statuses, this::nodeSeen, this::nodeClosed);
@@ -70,7 +93,7 @@ public final class XdsServer implements AutoCloseable {
         new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
     RequestDefaultsInterceptor defaults = new RequestDefaultsInterceptor();
     NackHoldInterceptor nackHold = new NackHoldInterceptor();
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
+    List<ServerServiceDefinition> services = new ArrayList<>();
     for (BindableService service :
         List.<BindableService>of(
             xds.getAggregatedDiscoveryServiceImpl(),
@@ -80,13 +103,28 @@ public final class XdsServer implements AutoCloseable {
             xds.getEndpointDiscoveryServiceImpl(),
             xds.getSecretDiscoveryServiceImpl())) {
       // the last interceptor given runs first: defaults fill the type URL nackHold keys on
-      builder.addService(ServerInterceptors.intercept(service, nackHold, defaults));
+      services.add(ServerInterceptors.intercept(service, nackHold, defaults));
     }
     // other services proxies reach on the same address (the access log service, for flows)
-    extra.forEach(builder::addService);
+    extra.forEach(e -> services.add(e.bindService()));
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
+    if (tls.isPresent()) {
+      // ALPN h2 as gRPC requires; the client's certificate is required and must chain to the mesh
+      builder.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(tls.get().keys()))
+          .trustManager(tls.get().clients())
+          .clientAuth(ClientAuth.REQUIRE)
+          .build());
+      // server-wide interceptors run before the per-service ones: nothing unauthorized gets through
+      builder.intercept(tls.get().authorizer());
+    }
+    this.server = build(builder, services);
+    this.insecureServer = insecure.map(a -> build(NettyServerBuilder.forAddress(a), services));
+  }
+
+  private static Server build(NettyServerBuilder builder, List<ServerServiceDefinition> services) {
+    services.forEach(builder::addService);
     // proxies hold their stream for hours; let their keepalives through
-    builder.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
-    this.server = builder.build();
+    return builder.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true).build();
   }
 
   /** Starts serving on {@code address} (port 0 picks a free port: see {@link #port()}). */
@@ -115,15 +153,57 @@ public final class XdsServer implements AutoCloseable {
 
   private static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses,
       long initialVersion, List<BindableService> extra) throws IOException {
-    XdsServer s = new XdsServer(address, statuses, initialVersion, extra);
+    return start(address, Optional.empty(), Optional.empty(), statuses, initialVersion, extra);
+  }
+
+  /**
+   * Serves xDS (and {@code extra}) over TLS with node authorization on {@code address} and, when
+   * given, also in plaintext without authorization on {@code insecure} (istiod's 15010: for Envoy
+   * sidecars without certificates, proxyless gRPC clients and debugging).
+   */
+  public static XdsServer start(InetSocketAddress address, Tls tls,
+      Optional<InetSocketAddress> insecure, ProxyStatusRegistry statuses,
+      List<BindableService> extra) throws IOException {
+    return start(address, Optional.of(tls), insecure, statuses, System.currentTimeMillis() * 1000,
+        extra);
+  }
+
+  private static XdsServer start(InetSocketAddress address, Optional<Tls> tls,
+      Optional<InetSocketAddress> insecure, ProxyStatusRegistry statuses, long initialVersion,
+      List<BindableService> extra) throws IOException {
+    XdsServer s = new XdsServer(address, tls, insecure, statuses, initialVersion, extra);
     s.server.start();
-    log.info("xds server listening on {}", s.server.getListenSockets());
+    log.info("xds server listening on {} ({})", s.server.getListenSockets(),
+        tls.isPresent() ? "mTLS" : "plaintext");
+    if (s.insecureServer.isPresent()) {
+      try {
+        s.insecureServer.get().start();
+      } catch (IOException e) {
+        s.close();
+        throw new InsecurePortException(e);
+      }
+      log.warn("xds server also listening in plaintext, unauthenticated, on {}",
+          s.insecureServer.get().getListenSockets());
+    }
     return s;
   }
 
-  /** The port actually bound. */
+  /** The plaintext port failed to bind (the main port is fine): callers name the right port. */
+  public static final class InsecurePortException extends IOException {
+    InsecurePortException(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /** The port actually bound (the TLS port when TLS is on). */
   public int port() {
     return ((InetSocketAddress) server.getListenSockets().getFirst()).getPort();
+  }
+
+  /** The plaintext port actually bound, when one was asked for next to the TLS port. */
+  public OptionalInt insecurePort() {
+    return insecureServer.map(s -> OptionalInt.of(
+        ((InetSocketAddress) s.getListenSockets().getFirst()).getPort())).orElse(OptionalInt.empty());
   }
 
   public ProxyStatusRegistry statuses() {
@@ -263,8 +343,12 @@ public final class XdsServer implements AutoCloseable {
   @Override
   public void close() {
     server.shutdownNow();
+    insecureServer.ifPresent(Server::shutdownNow);
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);
+      if (insecureServer.isPresent()) {
+        insecureServer.get().awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -5,8 +5,9 @@
  * <p>Files:
  *
  * <ul>
- *   <li>{@link weft.controlplane.xds.XdsServer}: the server; {@code publish(Map<nodeId,
- *       ProxySnapshot>)}, default snapshot for unknown nodes, per-type monotonic versions
+ *   <li>{@link weft.controlplane.xds.XdsServer}: the server (mTLS with node authorization, and a
+ *       plaintext port only when asked); {@code publish(Map<nodeId, ProxySnapshot>)}, default
+ *       snapshot for unknown nodes, per-type monotonic versions
  *   <li>{@link weft.controlplane.xds.ProxySnapshot}: one proxy's resources + content hash (the
  *       translator's output)
  *   <li>{@link weft.controlplane.xds.ProxyStatusRegistry}, {@link weft.controlplane.xds.ProxyStatus}:
@@ -15,6 +16,9 @@
  *       nonce)
  *   <li>{@code RequestDefaultsInterceptor}: fills in the node and type URL of requests that leave
  *       them implicit
+ *   <li>{@link weft.controlplane.xds.NodeAuthorizer}: on the mTLS port, a stream may speak only as
+ *       the node its client certificate is for (xDS requests and access log identifiers);
+ *       refusals are PERMISSION_DENIED and counted in the registry
  *   <li>{@code NackHoldInterceptor}: a SotW NACK waits for new config instead of being answered
  *       with the rejected version again
  * </ul>

@@ -58,9 +58,11 @@ class FlowsApiTest {
   static void start() throws Exception {
     Path config = Files.createDirectories(tmp.resolve("config"));
     Files.writeString(config.resolve("mesh.yaml"), Entries.MESH);
-    cp = ControlPlane.start(ControlPlaneOptions.defaults(Optional.of(config), tmp.resolve("data")).withPorts(0, 0));
+    cp = ControlPlane.start(ControlPlaneOptions.defaults(Optional.of(config), tmp.resolve("data")).withPorts(0, 0)
+        .withInsecureXdsPort(0));
     await().atMost(Duration.ofSeconds(20)).until(() -> cp.store().state().resources().workloads().size() == 4);
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", cp.xdsPort()).usePlaintext().build();
+    // the plaintext port: these tests are about the flows, not who may send them (XdsMutualTlsTest)
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", cp.insecureXdsPort().getAsInt()).usePlaintext().build();
     // what a proxy's http_grpc logger sends: the identifier first, then entries
     send("default/jobs-api", "inbound", List.of(
         Entries.inbound("GET", "/jobs/331", 200, "via_upstream"),

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.access_loggers.grpc.v3.CommonGrpcAccessLogConfig;
@@ -76,7 +78,17 @@ class FlowLogsTranslationTest {
     HttpProtocolOptions o = c.getTypedExtensionProtocolOptionsOrThrow("envoy.extensions.upstreams.http.v3.HttpProtocolOptions")
         .unpack(HttpProtocolOptions.class);
     assertThat(o.getExplicitHttpConfig().hasHttp2ProtocolOptions()).isTrue();
-    assertThat(c.hasTransportSocket()).as("plaintext, as the xDS stream").isFalse();
+    // mTLS as the xDS stream: the workload certificate, the control plane's SPIFFE ID against ROOTCA
+    UpstreamTlsContext tls = c.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
+    assertThat(c.getTransportSocket().getName()).isEqualTo("envoy.transport_sockets.tls");
+    assertThat(tls.getCommonTlsContext().getTlsCertificateSdsSecretConfigs(0).getName()).isEqualTo("default");
+    var v = tls.getCommonTlsContext().getCombinedValidationContext();
+    assertThat(v.getValidationContextSdsSecretConfig().getName()).isEqualTo("ROOTCA");
+    assertThat(v.getDefaultValidationContext().getMatchTypedSubjectAltNamesList())
+        .singleElement().satisfies(m -> {
+          assertThat(m.getSanType()).isEqualTo(SubjectAltNameMatcher.SanType.URI);
+          assertThat(m.getMatcher().getExact()).isEqualTo("spiffe://cluster.local/ns/weft-system/sa/weft-controlplane");
+        });
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsMessage;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -97,10 +98,10 @@ public final class GrpcAccessLogSink implements AutoCloseable {
    * cluster target's hosts are re-read from the newest generation's cluster.
    */
   synchronized GrpcLogStream stream(GrpcLogStream.Key key, Supplier<InetSocketAddress> hosts,
-      long generation) {
+      SslContext tls, long generation) {
     GrpcLogStream s = streams.get(key);
     if (s == null) {
-      s = new GrpcLogStream(key, hosts, generation);
+      s = new GrpcLogStream(key, hosts, tls, generation);
       streams.put(key, s);
       live = streams.values().toArray(new GrpcLogStream[0]);
       if (!started && !closed) {
@@ -110,6 +111,7 @@ public final class GrpcAccessLogSink implements AutoCloseable {
     } else if (generation >= s.generation) {
       s.generation = generation;
       s.hosts = hosts;
+      s.tls = tls;
     }
     return s;
   }
@@ -281,7 +283,10 @@ public final class GrpcAccessLogSink implements AutoCloseable {
         LOG.debug("grpc access log {}: {} has no host", s.key.logName(), s.key.target());
         return null;
       }
-      key = a;
+      // a cluster's TLS context is part of the channel: a new one (new certificate, new SAN
+      // rules) gets a new channel, and the old one is released like a moved host's
+      SslContext tls = s.tls;
+      key = tls == null ? a : new TlsChannelKey(a, tls);
     }
     Object previous = s.channelKey;
     s.channelKey = key;
@@ -289,12 +294,18 @@ public final class GrpcAccessLogSink implements AutoCloseable {
       releaseUnusedChannels(); // the cluster's host changed: the old address's channel may be idle
     }
     return channels.computeIfAbsent(key, k -> {
-      NettyChannelBuilder b = k instanceof InetSocketAddress a
-          ? NettyChannelBuilder.forAddress(a) : NettyChannelBuilder.forTarget((String) k);
+      NettyChannelBuilder b = switch (k) {
+        case InetSocketAddress a -> NettyChannelBuilder.forAddress(a).usePlaintext();
+        case TlsChannelKey t -> NettyChannelBuilder.forAddress(t.address()).sslContext(t.tls());
+        default -> NettyChannelBuilder.forTarget((String) k).usePlaintext();
+      };
       // callbacks only flip flags: run them on gRPC's transport thread, no executor pool
-      return b.usePlaintext().directExecutor().build();
+      return b.directExecutor().build();
     });
   }
+
+  /** A channel to a TLS cluster's host: one per address and TLS context (compared by identity). */
+  private record TlsChannelKey(InetSocketAddress address, SslContext tls) {}
 
   /** Flushes what {@code s} holds and half-closes its call (a retired or closing logger). */
   private void finish(GrpcLogStream s) {

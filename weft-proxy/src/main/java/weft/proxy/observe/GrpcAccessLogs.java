@@ -29,12 +29,12 @@ import weft.proxy.config.SupportedFields;
  * GrpcAccessLogSink}.
  *
  * <p>{@code CommonGrpcAccessLogConfig}: {@code log_name} (required), {@code grpc_service} ({@code
- * envoy_grpc.cluster_name}: a plaintext cluster of this proxy; {@code google_grpc.target_uri}
+ * envoy_grpc.cluster_name}: a cluster of this proxy, plaintext or with its TLS transport socket; {@code google_grpc.target_uri}
  * plaintext, without credentials; {@code timeout} is accepted and unused, as Envoy ignores it for
  * streams), {@code transport_api_version} (V3; unset means V3), {@code buffer_flush_interval}
  * (default 1 s), {@code buffer_size_bytes} (default 16384), {@code custom_tags} (literal,
  * environment, request_header). Not supported, reported by path: {@code
- * filter_state_objects_to_log}, {@code grpc_stream_retry_policy}, metadata tags, TLS clusters,
+ * filter_state_objects_to_log}, {@code grpc_stream_retry_policy}, metadata tags,
  * channel credentials.
  */
 public final class GrpcAccessLogs {
@@ -49,11 +49,19 @@ public final class GrpcAccessLogs {
   @FunctionalInterface
   public interface Clusters {
     /**
-     * A picker of the named cluster's current host (null when it has none), or null after
-     * recording a problem at {@code path} (unknown cluster, TLS cluster).
+     * The named cluster as a gRPC target, or null after recording a problem at {@code path}
+     * (unknown cluster).
      */
-    Supplier<InetSocketAddress> hosts(String cluster, ConfigPath path, ConfigProblems problems);
+    Collector collector(String cluster, ConfigPath path, ConfigProblems problems);
   }
+
+  /**
+   * An {@code envoy_grpc} cluster as a gRPC channel needs it.
+   *
+   * @param hosts a picker of the cluster's current host (null when it has none)
+   * @param tls the cluster's transport socket as a gRPC client context (ALPN h2), null: plaintext
+   */
+  public record Collector(Supplier<InetSocketAddress> hosts, io.netty.handler.ssl.SslContext tls) {}
 
   /**
    * What compiling a gRPC logger needs from the runtime. A null {@code generation} validates the
@@ -129,6 +137,7 @@ public final class GrpcAccessLogs {
       tag(c.getCustomTags(i), path.field("custom_tags").index(i), problems, fixedTags, headerTags);
     }
     Supplier<InetSocketAddress> hosts = null;
+    io.netty.handler.ssl.SslContext tls = null;
     GrpcLogStream.Target target = null;
     if (!c.hasGrpcService()) {
       problems.add(path.field("grpc_service"), "grpc_service is required");
@@ -144,7 +153,11 @@ public final class GrpcAccessLogs {
           if (cluster.isEmpty()) {
             problems.add(ep.field("cluster_name"), "cluster_name is required");
           } else {
-            hosts = ctx.clusters().hosts(cluster, ep.field("cluster_name"), problems);
+            Collector col = ctx.clusters().collector(cluster, ep.field("cluster_name"), problems);
+            if (col != null) {
+              hosts = col.hosts();
+              tls = col.tls();
+            }
             target = new GrpcLogStream.ClusterTarget(cluster);
           }
         }
@@ -171,7 +184,7 @@ public final class GrpcAccessLogs {
     }
     GrpcAccessLogSink sink = ctx.generation().sink();
     GrpcLogStream stream = sink.stream(
-        new GrpcLogStream.Key(target, c.getLogName(), kind, flushNanos, bufferBytes), hosts,
+        new GrpcLogStream.Key(target, c.getLogName(), kind, flushNanos, bufferBytes), hosts, tls,
         ctx.generation().id());
     Map<String, String> tags = Map.copyOf(fixedTags);
     List<HeaderTag> perRequest = List.copyOf(headerTags);

@@ -35,6 +35,8 @@ final class GrpcLogStream {
   final Key key;
   /** The current generation's view of the cluster's hosts; null for URI targets. */
   volatile Supplier<InetSocketAddress> hosts;
+  /** The current generation's TLS for the cluster (its transport socket); null: plaintext. */
+  volatile io.netty.handler.ssl.SslContext tls;
   volatile long generation;
   volatile boolean retired;
   /** Set by gRPC callbacks: the call ended; the sender thread reconnects after a back-off. */
@@ -55,9 +57,11 @@ final class GrpcLogStream {
   long retryAtNanos;
   final Backoff backoff = new Backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(5));
 
-  GrpcLogStream(Key key, Supplier<InetSocketAddress> hosts, long generation) {
+  GrpcLogStream(Key key, Supplier<InetSocketAddress> hosts, io.netty.handler.ssl.SslContext tls,
+      long generation) {
     this.key = key;
     this.hosts = hosts;
+    this.tls = tls;
     this.generation = generation;
   }
 

@@ -122,7 +122,9 @@ public final class BootstrapCompiler {
         return null;
       }
       UpstreamTls tls = UpstreamTls.compile(ts, path, problems, baseDir);
-      return tls == null ? null : (UpstreamTransport) tls::newHandler;
+      // the compiled context itself, not a lambda over it: HTTP/2 pools set ALPN h2 on it and gRPC
+      // access loggers build their channel's context from it (instanceof UpstreamTls)
+      return tls;
     };
   }
 }

@@ -295,7 +295,7 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
    * An {@code envoy_grpc} collector: a declared plaintext cluster of this config, whose hosts are
    * picked by its load balancer at each (re)connect.
    */
-  private Supplier<java.net.InetSocketAddress> grpcCollector(String name, ConfigPath path,
+  private GrpcAccessLogs.Collector grpcCollector(String name, ConfigPath path,
       ConfigProblems problems) {
     if (!declaredClusters.contains(name)) {
       problems.add(path, "unknown cluster '" + name + "'");
@@ -305,14 +305,17 @@ final class ProxyExtensions implements ListenerCompiler.Extensions, HcmCompiler.
     if (c == null) {
       return null; // declared but invalid: the cluster has its own problem
     }
-    if (c.transport() != null) {
-      problems.unsupported(path, "cluster '" + name + "' with a TLS transport socket for a gRPC "
-          + "access log");
+    io.netty.handler.ssl.SslContext tls = null;
+    if (c.transport() instanceof weft.proxy.tls.UpstreamTls t) {
+      tls = t.grpcContext();
+    } else if (c.transport() != null) {
+      problems.unsupported(path, "cluster '" + name + "' with a transport socket other than TLS for a "
+          + "gRPC access log");
       return null;
     }
-    return () -> {
+    return new GrpcAccessLogs.Collector(() -> {
       weft.proxy.cluster.Host h = c.choose(weft.proxy.cluster.LbContext.NONE);
       return h == null ? null : h.address();
-    };
+    }, tls);
   }
 }

@@ -67,8 +67,13 @@ public final class UpstreamTls implements UpstreamTransport {
   }
 
   private static SslContext build(CommonTls common) throws SSLException, GeneralSecurityException {
+    return build(common, null);
+  }
+
+  private static SslContext build(CommonTls common, String endpointIdentification)
+      throws SSLException, GeneralSecurityException {
     SslContextBuilder b = common.configure(SslContextBuilder.forClient())
-        .endpointIdentificationAlgorithm(null)
+        .endpointIdentificationAlgorithm(endpointIdentification)
         .trustManager(common.trustManager());
     if (common.key() != null) {
       b.keyManager(common.key(), common.chain());
@@ -92,6 +97,24 @@ public final class UpstreamTls implements UpstreamTransport {
     } catch (SSLException | GeneralSecurityException e) {
       // the same settings built a context at compile time; only the ALPN list differs
       throw new IllegalStateException("cannot rebuild the upstream TLS context with ALPN " + protocols, e);
+    }
+  }
+
+  /**
+   * This cluster's TLS for a gRPC channel (an {@code envoy_grpc} service such as a gRPC access log
+   * collector): ALPN {@code h2} as Envoy sets it for an HTTP/2 cluster, and endpoint
+   * identification "" rather than null, which grpc-netty would turn into an HTTPS host name check
+   * (the SAN matchers are the identity check, as on every other upstream connection). Call at
+   * compile time: it builds a new SslContext.
+   */
+  public SslContext grpcContext() {
+    CommonTls c = new CommonTls(common.key(), common.chain(), common.trustedCas(), common.sans(),
+        common.hasValidationContext(), List.of("h2"), common.protocols(), common.ciphers(), common.curves());
+    try {
+      return build(c, "");
+    } catch (SSLException | GeneralSecurityException e) {
+      // the same settings built a context at compile time; only ALPN and host checking differ
+      throw new IllegalStateException("cannot build the gRPC TLS context of this cluster", e);
     }
   }
 

@@ -82,12 +82,21 @@ public final class AdsClient implements AutoCloseable {
   private int streamId;
   private volatile boolean closed;
 
-  /** A state-of-the-world client. */
+  /** A plaintext state-of-the-world client (a control plane's insecure xDS port, tests). */
   public AdsClient(String host, int port, XdsRuntime runtime, Backoff backoff) {
-    this(host, port, runtime, backoff, Protocol.SOTW);
+    this(host, port, null, runtime, backoff, Protocol.SOTW);
   }
 
+  /** A plaintext client speaking {@code protocol}. */
   public AdsClient(String host, int port, XdsRuntime runtime, Backoff backoff, Protocol protocol) {
+    this(host, port, null, runtime, backoff, protocol);
+  }
+
+  /**
+   * @param tls the channel's mTLS (weft's control plane serves xDS only so); null: plaintext. With
+   *     TLS, {@link #start} only once {@code tls} holds the workload certificate.
+   */
+  public AdsClient(String host, int port, XdsTls tls, XdsRuntime runtime, Backoff backoff, Protocol protocol) {
     this.protocol = protocol;
     this.runtime = runtime;
     this.backoff = backoff;
@@ -96,7 +105,8 @@ public final class AdsClient implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
+    NettyChannelBuilder b = NettyChannelBuilder.forAddress(host, port);
+    this.channel = (tls == null ? b.usePlaintext() : b.sslContext(tls.sslContext())).build();
     ORDER.forEach(t -> types.put(t, new TypeState()));
   }
 

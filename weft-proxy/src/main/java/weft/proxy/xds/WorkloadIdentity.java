@@ -21,7 +21,11 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.security.PrivateKey;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,8 +51,17 @@ public final class WorkloadIdentity implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final String SECRET_NAME = "default";
 
-  /** An issued certificate: the secret to serve and when it stops being valid. */
-  public record Issued(Secret secret, Instant notBefore, Instant notAfter) {
+  /**
+   * An issued certificate: the secret to serve, when it stops being valid, and the key and chain
+   * (leaf first; the last certificate is the mesh root the CA answered with) for the ADS channel's
+   * own TLS.
+   */
+  public record Issued(Secret secret, Instant notBefore, Instant notAfter, PrivateKey key,
+      List<X509Certificate> chain) {
+    public Issued {
+      chain = List.copyOf(chain);
+    }
+
     /** Half-way through the leaf's validity, when Istio rotates. */
     public Instant rotateAt() {
       return notBefore.plus(Duration.between(notBefore, notAfter).dividedBy(2));
@@ -66,6 +79,7 @@ public final class WorkloadIdentity implements AutoCloseable {
     return t;
   });
   private volatile Issued current;
+  private final List<Consumer<Issued>> listeners = new CopyOnWriteArrayList<>();
 
   /**
    * @param caAddress the control plane's API, {@code host:port}
@@ -76,6 +90,14 @@ public final class WorkloadIdentity implements AutoCloseable {
     this.token = token.strip();
     this.sink = sink;
     this.backoff = backoff;
+  }
+
+  /**
+   * Also tells {@code listener} of every new certificate, after the sink (e.g. the ADS channel's
+   * TLS, {@link XdsTls#update}). Register before {@link #start}.
+   */
+  public void onIssued(Consumer<Issued> listener) {
+    listeners.add(listener);
   }
 
   /** Requests the first certificate now (asynchronously); retries and rotates by itself. */
@@ -94,6 +116,7 @@ public final class WorkloadIdentity implements AutoCloseable {
       current = issued;
       backoff.reset();
       sink.accept(issued.secret());
+      listeners.forEach(l -> l.accept(issued));
       long delay = Math.max(1000, Duration.between(Instant.now(), issued.rotateAt()).toMillis());
       LOG.info("workload certificate valid until {}; rotating in {} s", issued.notAfter(), delay / 1000);
       timer.schedule(this::renew, delay, TimeUnit.MILLISECONDS);
@@ -139,7 +162,10 @@ public final class WorkloadIdentity implements AutoCloseable {
     Secret s = Secret.newBuilder().setName(SECRET_NAME).setTlsCertificate(TlsCertificate.newBuilder()
         .setCertificateChain(DataSource.newBuilder().setInlineString(chain))
         .setPrivateKey(DataSource.newBuilder().setInlineString(keyPem))).build();
-    return new Issued(s, leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
+    List<X509Certificate> chainCerts = new ArrayList<>();
+    certs.forEach(c -> chainCerts.add((X509Certificate) c));
+    return new Issued(s, leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(),
+        key.getPrivate(), chainCerts);
   }
 
   /** cp-core answers the PEM itself; a JSON {@code {"certificateChain": PEM}} is accepted too. */

@@ -9,14 +9,16 @@ import weft.proxy.observe.StatsStore;
 
 /**
  * {@code weft proxy --xds}: the dynamic runtime, its ADS client, the workload identity (when a
- * bootstrap token is given) and the admin server on 127.0.0.1, wired together.
+ * bootstrap token is given) and the admin server on 127.0.0.1, wired together. With a token the
+ * ADS channel is mTLS and opens once the certificate is issued ({@link #secured}); without one it
+ * is plaintext (a control plane's {@code --insecure-xds-port}).
  */
 public final class XdsProxy implements AutoCloseable {
   /**
    * @param xds the control plane's xDS address
    * @param nodeId {@code ns/workload}
-   * @param tokenFile the bootstrap token; null: no workload certificate (TLS contexts that use
-   *     the {@code default} secret stay warming)
+   * @param tokenFile the bootstrap token; null: no workload certificate, a plaintext ADS channel
+   *     (TLS contexts that use the {@code default} secret stay warming)
    * @param caAddress the control plane's API ({@code host:port}); null: the xDS host, port 15000
    * @param adminPort 0 for an ephemeral port
    * @param protocol SotW or incremental ADS
@@ -63,18 +65,18 @@ public final class XdsProxy implements AutoCloseable {
         new StatsStore(), o.drainTime());
     try {
       InetSocketAddress admin = runtime.startAdmin(new InetSocketAddress("127.0.0.1", o.adminPort()));
-      AdsClient ads = new AdsClient(o.xds().getHostString(), o.xds().getPort(), runtime,
-          Backoff.envoyDefault(), o.protocol());
-      WorkloadIdentity identity = null;
-      if (token != null) {
-        String ca = o.caAddress() != null ? o.caAddress() : o.xds().getHostString() + ":15000";
-        identity = new WorkloadIdentity(ca, token, ads::putLocalSecret, Backoff.envoyDefault());
+      if (token == null) {
+        // no certificate to present: only a control plane's plaintext xDS port will talk to us
+        AdsClient ads = new AdsClient(o.xds().getHostString(), o.xds().getPort(), runtime,
+            Backoff.envoyDefault(), o.protocol());
+        ads.start();
+        return new XdsProxy(runtime, ads, null, admin);
       }
-      ads.start();
-      if (identity != null) {
-        identity.start();
-      }
-      return new XdsProxy(runtime, ads, identity, admin);
+      String ca = o.caAddress() != null ? o.caAddress() : o.xds().getHostString() + ":15000";
+      Secured s = secured(o.xds().getHostString(), o.xds().getPort(), runtime, ca, token,
+          o.protocol(), Backoff.envoyDefault(), Backoff.envoyDefault());
+      s.identity().start();
+      return new XdsProxy(runtime, s.ads(), s.identity(), admin);
     } catch (Exception | Error e) {
       runtime.close();
       throw e;
@@ -95,6 +97,30 @@ public final class XdsProxy implements AutoCloseable {
     problems.throwIfAny("invalid bootstrap " + bootstrap);
     return start(new Options(x.xds(), x.nodeId(), null, null, adminPort, concurrency, drainTime,
         x.protocol()));
+  }
+
+  /** An ADS client over mTLS and the workload identity that feeds it; start the identity. */
+  public record Secured(AdsClient ads, WorkloadIdentity identity, XdsTls tls) {}
+
+  /**
+   * Wires the workload identity to an mTLS ADS client: the bootstrap token buys the workload
+   * certificate over the API ({@code caAddress}); only then does the ADS channel connect,
+   * presenting it and trusting the mesh root that came with it. Each renewal replaces the
+   * channel's key material for the next handshake and the {@code default} SDS secret. Call {@code
+   * identity().start()} to begin.
+   */
+  public static Secured secured(String xdsHost, int xdsPort, XdsRuntime runtime, String caAddress,
+      String token, AdsClient.Protocol protocol, Backoff adsBackoff, Backoff identityBackoff) {
+    XdsTls tls = new XdsTls();
+    AdsClient ads = new AdsClient(xdsHost, xdsPort, tls, runtime, adsBackoff, protocol);
+    WorkloadIdentity identity = new WorkloadIdentity(caAddress, token, ads::putLocalSecret,
+        identityBackoff);
+    identity.onIssued(issued -> {
+      if (tls.update(issued)) {
+        ads.start();
+      }
+    });
+    return new Secured(ads, identity, tls);
   }
 
   public InetSocketAddress adminAddress() {

@@ -47,7 +47,8 @@ class GrpcAccessLogSinkTest {
                 GrpcService.EnvoyGrpc.newBuilder().setClusterName("als")))).build();
     ConfigProblems problems = new ConfigProblems();
     var ctx = new GrpcAccessLogs.Context(gen,
-        (name, path, p) -> () -> new InetSocketAddress("127.0.0.1", collector.port()));
+        (name, path, p) -> new GrpcAccessLogs.Collector(
+            () -> new InetSocketAddress("127.0.0.1", collector.port()), null));
     AccessLogger l = GrpcAccessLogs.compile(Any.pack(cfg), ConfigPath.of("typed_config"),
         problems, ctx);
     assertThat(problems.list()).isEmpty();

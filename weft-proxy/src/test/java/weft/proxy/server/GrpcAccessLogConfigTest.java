@@ -76,10 +76,6 @@ class GrpcAccessLogConfigTest {
         Arguments.of("envoy_grpc names a cluster of the config",
             "{log_name: l, grpc_service: {envoy_grpc: {cluster_name: nope}}}",
             PREFIX + ".grpc_service.envoy_grpc.cluster_name: unknown cluster 'nope'"),
-        Arguments.of("a TLS cluster is not supported",
-            "{log_name: l, grpc_service: {envoy_grpc: {cluster_name: tls}}}",
-            PREFIX + ".grpc_service.envoy_grpc.cluster_name: cluster 'tls' with a TLS transport "
-                + "socket for a gRPC access log is not supported"),
         Arguments.of("google_grpc channel credentials are not supported",
             "{log_name: l, grpc_service: {google_grpc: {target_uri: 'x:1', stat_prefix: s, "
                 + "channel_credentials: {local_credentials: {}}}}}",
