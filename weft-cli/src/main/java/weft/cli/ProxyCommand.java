@@ -1,5 +1,6 @@
 package weft.cli;
 
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import weft.proxy.config.BootstrapLoader;
 import weft.proxy.config.ConfigException;
 import weft.proxy.server.ProxyServer;
 import weft.proxy.xds.XdsProxy;
@@ -28,7 +30,7 @@ import weft.proxy.xds.XdsProxy;
 final class ProxyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config-path"}, description = "bootstrap file")
+  @Option(names = {"-c", "--config-path"}, description = "bootstrap file (static_resources, or dynamic_resources.ads_config: config from an ADS server)")
   Path config;
 
   @Option(names = "--xds", paramLabel = "HOST:PORT",
@@ -67,6 +69,20 @@ final class ProxyCommand implements Callable<Integer> {
     }
     if (!Files.isReadable(config)) {
       spec.commandLine().getErr().println("weft proxy: cannot read " + config);
+      return 1;
+    }
+    try {
+      // Envoy's way to name a management server: dynamic_resources.ads_config in the bootstrap
+      Bootstrap bootstrap = BootstrapLoader.load(config);
+      if (bootstrap.hasDynamicResources() && bootstrap.getDynamicResources().hasAdsConfig()) {
+        XdsProxy proxy = XdsProxy.start(config, adminPort, concurrency, Duration.ofSeconds(Math.max(0, drainTimeSeconds)));
+        return serve(proxy, config + " (ADS)");
+      }
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("weft proxy: " + config + ": " + e.getMessage());
+      return 1;
+    } catch (Exception e) {
+      spec.commandLine().getErr().println("weft proxy: cannot start: " + e.getMessage());
       return 1;
     }
     ProxyServer server;
@@ -118,8 +134,12 @@ final class ProxyCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("weft proxy: cannot start: " + e.getMessage());
       return 1;
     }
-    spec.commandLine().getErr().println("weft proxy: node " + node + ", xDS " + xds + ", admin on "
-        + proxy.adminAddress());
+    return serve(proxy, "node " + node + ", xDS " + xds);
+  }
+
+  /** Runs an xDS-configured proxy until SIGTERM/SIGINT. */
+  private int serve(XdsProxy proxy, String what) {
+    spec.commandLine().getErr().println("weft proxy: " + what + ", admin on " + proxy.adminAddress());
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onTermination(stop::countDown);
     try {

@@ -70,6 +70,34 @@ class ProxyCommandTest {
     }
   }
 
+  @Test
+  void anAdsBootstrapGoesToTheXdsProxyAndItsProblemsNameTheirPaths(@TempDir Path dir) throws Exception {
+    // Envoy's bootstrap names its management server in dynamic_resources.ads_config
+    Path cfg = dir.resolve("ads.yaml");
+    Files.writeString(cfg, """
+        node: {id: default/web, cluster: default}
+        dynamic_resources:
+          ads_config:
+            api_type: REST
+            transport_api_version: V3
+            grpc_services: [{envoy_grpc: {cluster_name: xds}}]
+          cds_config: {ads: {}}
+          lds_config: {path: /etc/lds.yaml}
+        static_resources:
+          clusters:
+          - name: xds
+            type: STATIC
+            load_assignment:
+              cluster_name: xds
+              endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: 1}}}}]}]
+        """);
+    Cli r = Cli.run("proxy", "-c", cfg.toString(), "--concurrency", "1");
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains(cfg.toString())
+        .contains("dynamic_resources.ads_config.api_type").contains("REST (expected: GRPC or DELTA_GRPC)")
+        .contains("dynamic_resources.lds_config");
+  }
+
   private static String stderrOf(String... args) {
     Cli r = Cli.run(args);
     assertThat(r.status()).isEqualTo(1);
