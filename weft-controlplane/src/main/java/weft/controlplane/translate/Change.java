@@ -30,11 +30,11 @@ record Change(Set<ResourceKey> keys, boolean all) {
   private static final Set<Kind> POLICY = EnumSet.of(Kind.NETWORK_POLICY, Kind.CILIUM_NETWORK_POLICY,
       Kind.CILIUM_CLUSTERWIDE_NETWORK_POLICY, Kind.AUTHORIZATION_POLICY, Kind.PEER_AUTHENTICATION);
   /**
-   * Kinds the outbound side reads: services and their endpoints, routing, and PeerAuthentication
-   * (auto-mTLS looks at the endpoints' inbound modes).
+   * Kinds the outbound side reads: services and their endpoints, routing, Sidecar scoping, and
+   * PeerAuthentication (auto-mTLS looks at the endpoints' inbound modes).
    */
   private static final Set<Kind> TRAFFIC = EnumSet.of(Kind.WORKLOAD, Kind.SERVICE, Kind.MESH_SERVICE,
-      Kind.VIRTUAL_SERVICE, Kind.DESTINATION_RULE, Kind.PEER_AUTHENTICATION);
+      Kind.VIRTUAL_SERVICE, Kind.DESTINATION_RULE, Kind.PEER_AUTHENTICATION, Kind.SIDECAR);
   /** Kinds whose change is handled part by part; any other kind makes everything dirty. */
   private static final Set<Kind> PARTIAL;
 

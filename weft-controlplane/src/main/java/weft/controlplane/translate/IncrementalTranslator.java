@@ -125,7 +125,9 @@ public final class IncrementalTranslator {
     Map<String, ProxySnapshot> snapshots = new TreeMap<>();
     Set<String> translated = new TreeSet<>();
     ProxySnapshot.Hasher hasher = new ProxySnapshot.Hasher();
-    Map<Traffic.OutboundPart, Boolean> sameAsBefore = new IdentityHashMap<>();
+    // (new part, previous part) -> equal: parts are shared, but two proxies sharing a new part may
+    // have had different ones (a Sidecar that scoped one of them went away)
+    Map<Traffic.OutboundPart, Map<Traffic.OutboundPart, Boolean>> sameAsBefore = new IdentityHashMap<>();
     for (Workload w : workloads) {
       String node = node(w);
       NodeInbound in = allInbound || dirty.contains(node) ? null : prev.inbound().get(node);
@@ -139,8 +141,7 @@ public final class IncrementalTranslator {
       }
       Traffic.OutboundPart out = outbound.get(node);
       ProxySnapshot before = prev == null ? null : prev.translation().snapshots().get(node);
-      if (inboundReused && before != null && (!rebuildTraffic
-          || sameAsBefore.computeIfAbsent(out, o -> o.equals(prev.outbound().get(node))))) {
+      if (inboundReused && before != null && (!rebuildTraffic || same(sameAsBefore, out, prev.outbound().get(node)))) {
         snapshots.put(node, before);
         continue;
       }
@@ -158,6 +159,12 @@ public final class IncrementalTranslator {
     state = new State(resources, engine, policyProblems, trafficProblems, outbound, inbound, t);
     lastTranslated = java.util.Collections.unmodifiableSet(translated);
     return t;
+  }
+
+  private static boolean same(Map<Traffic.OutboundPart, Map<Traffic.OutboundPart, Boolean>> memo,
+      Traffic.OutboundPart next, Traffic.OutboundPart previous) {
+    return memo.computeIfAbsent(next, k -> new IdentityHashMap<>())
+        .computeIfAbsent(previous, p -> next.equals(p));
   }
 
   static String node(Workload w) {

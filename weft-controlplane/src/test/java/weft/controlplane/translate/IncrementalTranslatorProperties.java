@@ -63,7 +63,16 @@ class IncrementalTranslatorProperties {
           policy("DestinationRule", "networking.istio.io/v1", "dr-b",
               "{host: b, subsets: [{name: v2, labels: {version: v2}}]}"),
           policy("DestinationRule", "networking.istio.io/v1", "dr-b",
-              "{host: b, trafficPolicy: {tls: {mode: DISABLE}}}")));
+              "{host: b, trafficPolicy: {tls: {mode: DISABLE}}}")),
+      variants(
+          policy("Sidecar", "networking.istio.io/v1", "default", "{egress: [{hosts: [./*]}]}"),
+          policy("Sidecar", "networking.istio.io/v1", "default", "{egress: [{hosts: [other/*, ./b.mesh.svc.cluster.local]}]}")),
+      variants(
+          policy("Sidecar", "networking.istio.io/v1", "only-a", "{workloadSelector: {labels: {app: a}}, egress: [{hosts: [\"~/*\"]}]}"),
+          policy("Sidecar", "networking.istio.io/v1", "only-a", "{workloadSelector: {labels: {version: v2}}, egress: [{hosts: [./c.mesh.svc.cluster.local]}]}")),
+      variants(
+          "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default, namespace: istio-system}\n"
+              + "spec: {egress: [{hosts: [\"*/b.mesh.svc.cluster.local\", ./*]}]}"));
 
   private static List<String> variants(String... docs) {
     return List.of(docs);
@@ -109,7 +118,7 @@ class IncrementalTranslatorProperties {
     return edit.list().ofMinSize(1).ofMaxSize(6);
   }
 
-  @Property(tries = 60)
+  @Property(tries = 40)
   void afterAnyEditsTheIncrementalTranslationEqualsOneFromScratch(
       @ForAll("store") List<Integer> store, @ForAll("edits") List<List<Integer>> edits) {
     IncrementalTranslator incremental = new IncrementalTranslator(Mesh.OPTIONS);
