@@ -13,9 +13,10 @@ import java.util.List;
  * @param timeout the longest wait for one step (the initial sync, one change's ACKs) before the
  *     cell is given up and reported as such
  * @param warmUp whether a small unreported run comes first (class loading, JIT)
+ * @param sidecarScope whether the mesh scopes each tier's proxies with an Istio Sidecar ({@link MeshFiles})
  */
 public record ControlPlaneBenchSettings(List<Integer> proxies, List<Integer> services, int rounds, Duration timeout,
-    boolean warmUp) {
+    boolean warmUp, boolean sidecarScope) {
   public ControlPlaneBenchSettings {
     proxies = List.copyOf(proxies);
     services = List.copyOf(services);
@@ -27,6 +28,12 @@ public record ControlPlaneBenchSettings(List<Integer> proxies, List<Integer> ser
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
     }
+  }
+
+  /** Without Sidecar scoping. */
+  public ControlPlaneBenchSettings(List<Integer> proxies, List<Integer> services, int rounds, Duration timeout,
+      boolean warmUp) {
+    this(proxies, services, rounds, timeout, warmUp, false);
   }
 
   private static void requirePositive(String name, List<Integer> values) {
