@@ -98,7 +98,7 @@ public final class IncrementalTranslator {
     boolean allInbound = change.all() || engine == null || prev.engine() == null;
     boolean rebuildTraffic = change.all() || change.traffic() || engineUsableChanged;
 
-    // outbound: one part per client namespace and locality (memoised by Traffic)
+    // outbound: one part per client namespace, locality and Sidecar (memoised by Traffic)
     List<Workload> workloads = resources.workloads();
     Map<String, Traffic.OutboundPart> outbound;
     List<String> trafficProblems;
