@@ -1,6 +1,7 @@
 package weft.controlplane.translate;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -11,11 +12,16 @@ import weft.api.Resource;
 import weft.api.ResourceKey;
 import weft.api.ResourceSet;
 import weft.api.Workload;
+import weft.policy.engine.DirectionPolicy;
+import weft.policy.engine.MapEntry;
+import weft.policy.engine.PeerSet;
 import weft.policy.engine.PolicyEngine;
 import weft.policy.engine.WorkloadPolicy;
 import weft.policy.model.AuthzPolicy;
 import weft.policy.model.Dialect;
+import weft.policy.identity.ReservedIdentity;
 import weft.policy.model.Direction;
+import weft.policy.model.Peer;
 import weft.policy.model.PolicyRef;
 
 /**
@@ -97,23 +103,24 @@ record Change(Set<ResourceKey> keys, boolean all) {
   /**
    * The workloads ({@code ns/name}) whose inbound side may differ, given the engines before and after
    * (both usable): the changed workloads; the workloads a changed policy selects before or after; and,
-   * when any workload changed, every workload under a label policy (Kubernetes or Cilium), whose peer
-   * sets are label selections of the other workloads.
+   * when workloads changed, the workloads under a label policy (Kubernetes or Cilium) whose peers,
+   * before or after, include a changed workload's identity or the world (weft's RBAC export lists a
+   * peer identity as the addresses of its workloads, and the world as every address but theirs).
    */
   Set<String> dirtyInbound(PolicyEngine before, PolicyEngine after, List<Workload> workloads) {
     Set<String> dirty = new HashSet<>();
     Set<String> policies = new HashSet<>();
-    boolean workloadChanged = false;
     for (ResourceKey k : keys) {
       if (k.kind() == Kind.WORKLOAD) {
         dirty.add(k.namespace() + "/" + k.name());
-        workloadChanged = true;
       } else if (POLICY.contains(k.kind())) {
         // PolicyRef and ResourceKey print alike: "Kind ns/name"
         policies.add(k.toString());
       }
     }
-    if (policies.isEmpty() && !workloadChanged) {
+    BitSet[] changedPeers = {peers(before, dirty), peers(after, dirty)};
+    PolicyEngine[] engines = {before, after};
+    if (policies.isEmpty() && changedPeers[0].isEmpty() && changedPeers[1].isEmpty()) {
       return dirty;
     }
     for (Workload w : workloads) {
@@ -121,9 +128,9 @@ record Change(Set<ResourceKey> keys, boolean all) {
       if (dirty.contains(node)) {
         continue;
       }
-      for (PolicyEngine e : new PolicyEngine[] {before, after}) {
-        WorkloadPolicy wp = e.workload(w.metadata().namespace(), w.metadata().name()).orElse(null);
-        if (wp != null && selected(wp, policies, workloadChanged)) {
+      for (int i = 0; i < 2; i++) {
+        WorkloadPolicy wp = engines[i].workload(w.metadata().namespace(), w.metadata().name()).orElse(null);
+        if (wp != null && (selected(wp, policies) || peersInclude(wp, changedPeers[i]))) {
           dirty.add(node);
           break;
         }
@@ -132,15 +139,57 @@ record Change(Set<ResourceKey> keys, boolean all) {
     return dirty;
   }
 
-  private static boolean selected(WorkloadPolicy wp, Set<String> policies, boolean anyLabelPolicy) {
+  /** The identities of the changed workloads in {@code engine}, and the world's (it depends on every workload). */
+  private static BitSet peers(PolicyEngine engine, Set<String> workloads) {
+    BitSet ids = new BitSet();
+    if (workloads.isEmpty()) {
+      return ids;
+    }
+    for (String key : workloads) {
+      int slash = key.indexOf('/');
+      engine.workload(key.substring(0, slash), key.substring(slash + 1))
+          .ifPresent(wp -> ids.set(engine.identities().index(wp.identity())));
+    }
+    ids.set(engine.identities().index(ReservedIdentity.WORLD));
+    return ids;
+  }
+
+  private static boolean peersInclude(WorkloadPolicy wp, BitSet ids) {
+    if (ids.isEmpty()) {
+      return false;
+    }
+    for (Dialect d : List.of(Dialect.KUBERNETES, Dialect.CILIUM)) {
+      for (Direction dir : Direction.values()) {
+        DirectionPolicy p = wp.label(d, dir);
+        for (List<MapEntry> entries : List.of(p.allows(), p.denies())) {
+          for (MapEntry e : entries) {
+            PeerSet peers = e.peers();
+            if (peers.any()) {
+              continue;
+            }
+            if (peers.identities().intersects(ids)) {
+              return true;
+            }
+            for (Peer.Block b : peers.blocks()) {
+              if (!b.matchesClusterPeers()) {
+                return true; // an ipBlock outside the cluster: the world, minus every workload address
+              }
+            }
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean selected(WorkloadPolicy wp, Set<String> policies) {
+    if (policies.isEmpty()) {
+      return false;
+    }
     List<PolicyRef> refs = new ArrayList<>();
     for (Dialect d : List.of(Dialect.KUBERNETES, Dialect.CILIUM)) {
       for (Direction dir : Direction.values()) {
-        List<PolicyRef> by = wp.label(d, dir).selectedBy();
-        if (anyLabelPolicy && !by.isEmpty()) {
-          return true;
-        }
-        refs.addAll(by);
+        refs.addAll(wp.label(d, dir).selectedBy());
         if (wp.label(d, dir).defaultDeny() != null) {
           refs.add(wp.label(d, dir).defaultDeny());
         }
