@@ -22,7 +22,8 @@ public enum Kind {
   VIRTUAL_SERVICE(
       "VirtualService", true, "networking.istio.io/v1", "networking.istio.io/v1beta1"),
   DESTINATION_RULE(
-      "DestinationRule", true, "networking.istio.io/v1", "networking.istio.io/v1beta1");
+      "DestinationRule", true, "networking.istio.io/v1", "networking.istio.io/v1beta1"),
+  SIDECAR("Sidecar", true, "networking.istio.io/v1", "networking.istio.io/v1beta1");
 
   private final String kindName;
   private final boolean namespaced;

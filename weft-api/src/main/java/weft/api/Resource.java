@@ -20,6 +20,7 @@ import weft.api.meta.ObjectMeta;
  *   case PeerAuthentication pa -> ...
  *   case VirtualService vs -> ...
  *   case DestinationRule dr -> ...
+ *   case Sidecar sc -> ...
  * }
  * }</pre>
  */
@@ -33,7 +34,8 @@ public sealed interface Resource
         AuthorizationPolicy,
         PeerAuthentication,
         VirtualService,
-        DestinationRule {
+        DestinationRule,
+        Sidecar {
 
   Kind kind();
 

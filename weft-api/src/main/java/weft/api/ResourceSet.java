@@ -125,6 +125,10 @@ public final class ResourceSet {
     return all(DestinationRule.class);
   }
 
+  public List<Sidecar> sidecars() {
+    return all(Sidecar.class);
+  }
+
   public Optional<Workload> workload(String namespace, String name) {
     return get(Kind.WORKLOAD, namespace, name).map(Workload.class::cast);
   }

@@ -34,6 +34,7 @@ import weft.controlplane.store.ApiSource;
 import weft.controlplane.store.ConfigDirSource;
 import weft.controlplane.store.Store;
 import weft.controlplane.store.StoreState;
+import weft.controlplane.translate.IncrementalTranslator;
 import weft.controlplane.translate.TranslateOptions;
 import weft.controlplane.translate.Translator;
 import weft.controlplane.xds.ProxySnapshot;
@@ -80,13 +81,13 @@ public final class ControlPlane implements AutoCloseable {
     this.customTranslator = translator;
   }
 
-  /** Starts with weft's translator ({@link Translator#translateAll}). */
+  /** Starts with weft's translator ({@link IncrementalTranslator}, equal to {@link Translator#translateAll}). */
   public static ControlPlane start(ControlPlaneOptions options) throws IOException {
     return start(options, Optional.empty());
   }
 
   /**
-   * Starts every part, translating with {@code translator} (tests) or weft's translator when empty;
+   * Starts every part, translating with {@code translator} (tests) or weft's incremental translator when empty;
    * on failure, closes what was started and rethrows.
    *
    * @throws PortInUseException if the xDS or API port is taken
@@ -141,7 +142,10 @@ public final class ControlPlane implements AutoCloseable {
     TranslateOptions translateOptions = new TranslateOptions(
         options.trustDomain(), options.rootNamespace(), CLUSTER_DOMAIN, ca.trustBundlePem())
         .withFlowCollector(new InetSocketAddress(options.advertisedAddress(), xds.port()));
-    translator = customTranslator.orElse(resources -> Translator.translateAll(resources, translateOptions));
+    // weft's translator re-translates only the proxies a change can affect (the others keep their
+    // snapshot objects, so the xDS server pushes them nothing); its output equals translateAll's
+    IncrementalTranslator incremental = new IncrementalTranslator(translateOptions);
+    translator = customTranslator.orElse(incremental::translate);
     try {
       api = ApiServer.start(new InetSocketAddress(options.bind(), options.apiPort()),
           new ApiBackend(store, apiSource, statuses, tokens, certificates, policy, xds::version,

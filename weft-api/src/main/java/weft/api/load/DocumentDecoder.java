@@ -110,6 +110,7 @@ final class DocumentDecoder {
               withSpec(d, meta, placeholder, (m, spec) -> IstioDecoder.peerAuthentication(m, Optional.of(spec)));
           case VIRTUAL_SERVICE -> withSpec(d, meta, placeholder, VirtualServiceDecoder::decode);
           case DESTINATION_RULE -> withSpec(d, meta, placeholder, DestinationRuleDecoder::decode);
+          case SIDECAR -> withSpec(d, meta, placeholder, SidecarDecoder::decode);
         };
     d.finish();
     return resource;

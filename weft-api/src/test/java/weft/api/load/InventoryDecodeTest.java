@@ -244,7 +244,7 @@ class InventoryDecodeTest {
             "unknown kind",
             "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n",
             List.of(
-                "test.yaml[0]: unsupported kind \"Pod\" (apiVersion \"v1\"; weft reads Workload, Node, Service, Namespace, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, AuthorizationPolicy, PeerAuthentication, VirtualService, DestinationRule, List)")),
+                "test.yaml[0]: unsupported kind \"Pod\" (apiVersion \"v1\"; weft reads Workload, Node, Service, Namespace, NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, AuthorizationPolicy, PeerAuthentication, VirtualService, DestinationRule, Sidecar, List)")),
         Arguments.of(
             "known kind, wrong apiVersion",
             "apiVersion: networking.k8s.io/v1beta1\nkind: NetworkPolicy\nmetadata: {name: p}\n",

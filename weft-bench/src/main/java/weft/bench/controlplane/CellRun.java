@@ -214,7 +214,7 @@ final class CellRun {
   private void fullTranslation(ControlPlane cp, TimedTranslator translator) {
     int from = translator.count();
     for (int i = 0; i < 3; i++) {
-      translator.translate(cp.store().state().resources());
+      translator.translateFromScratch(cp.store().state().resources());
     }
     fullTranslate = (long) Percentiles.of(translator.since(from)).percentile(50);
     fullTranslateCpu = (long) Percentiles.of(translator.cpuSince(from)).percentile(50);
@@ -271,7 +271,8 @@ final class CellRun {
     }, POLL_PROXIES, what + ": ACKs from " + targets.size() + " affected proxies");
     long[] perProxy = targets.entrySet().stream().mapToLong(e -> e.getValue().keySet().stream()
         .mapToLong(t -> e.getKey().acked().get(t).nanos() - start).max().orElseThrow()).toArray();
-    log.add(targets.size(), perProxy, published, translator.since(translations), translator.cpuSince(translations),
+    log.add(targets.size(), translator.translatedSince(translations), perProxy, published, translator.since(translations),
+        translator.cpuSince(translations),
         bytes.get() - bytes0, CpuTime.now().minus(cpu0));
   }
 

@@ -29,13 +29,13 @@ public final class ControlPlaneBench {
     List<CellResult> cells = new ArrayList<>();
     if (settings.warmUp()) {
       progress.println("weft bench controlplane: warm-up (5 proxies x 20 services, not reported)");
-      new CellRun(new MeshFiles(5, 20), 1, settings.timeout(), settings.mtls(), progress).run();
+      new CellRun(new MeshFiles(5, 20, settings.sidecarScope()), 1, settings.timeout(), settings.mtls(), progress).run();
     }
     for (int proxies : settings.proxies()) {
       for (int services : settings.services()) {
         progress.printf("weft bench controlplane: %d proxies x %d services, %d rounds%n", proxies, services,
             settings.rounds());
-        cells.add(new CellRun(new MeshFiles(proxies, services), settings.rounds(), settings.timeout(), settings.mtls(),
+        cells.add(new CellRun(new MeshFiles(proxies, services, settings.sidecarScope()), settings.rounds(), settings.timeout(), settings.mtls(),
             progress).run());
       }
     }

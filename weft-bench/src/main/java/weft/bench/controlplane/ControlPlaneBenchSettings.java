@@ -15,9 +15,10 @@ import java.util.List;
  * @param warmUp whether a small unreported run comes first (class loading, JIT)
  * @param mtls whether the simulated sidecars use the mTLS xDS port, each over its own connection with
  *     its own certificate (as real sidecars); false: the plaintext port over 4 shared connections
+ * @param sidecarScope whether the mesh scopes each tier's proxies with an Istio Sidecar ({@link MeshFiles})
  */
 public record ControlPlaneBenchSettings(List<Integer> proxies, List<Integer> services, int rounds, Duration timeout,
-    boolean warmUp, boolean mtls) {
+    boolean warmUp, boolean mtls, boolean sidecarScope) {
   public ControlPlaneBenchSettings {
     proxies = List.copyOf(proxies);
     services = List.copyOf(services);
@@ -31,10 +32,10 @@ public record ControlPlaneBenchSettings(List<Integer> proxies, List<Integer> ser
     }
   }
 
-  /** Over mTLS, as real sidecars. */
+  /** Over mTLS, as real sidecars; without Sidecar scoping. */
   public ControlPlaneBenchSettings(List<Integer> proxies, List<Integer> services, int rounds, Duration timeout,
       boolean warmUp) {
-    this(proxies, services, rounds, timeout, warmUp, true);
+    this(proxies, services, rounds, timeout, warmUp, true, false);
   }
 
   private static void requirePositive(String name, List<Integer> values) {

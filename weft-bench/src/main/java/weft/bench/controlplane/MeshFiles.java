@@ -21,10 +21,16 @@ import java.util.List;
  * tier t0 (the one edited each round), a second on tier t3, a CiliumNetworkPolicy with L7 HTTP
  * rules on tier t1.
  *
+ * <p>With {@code sidecarScope}, each tier {@code t<j>} has an Istio Sidecar selecting it ({@code
+ * workloadSelector: {tier: t<j>}}) that imports the services {@code svc<k>} with {@code k mod 10 =
+ * j}: every proxy is told about a tenth of the services, as when each team's workloads call their
+ * own services.
+ *
  * @param proxies how many sidecar workloads (each one a connected simulated proxy)
  * @param services how many Services
+ * @param sidecarScope whether each tier's proxies are scoped by a Sidecar
  */
-record MeshFiles(int proxies, int services) {
+record MeshFiles(int proxies, int services, boolean sidecarScope) {
   static final String NAMESPACE = "bench";
   static final String POLICY_FILE = "policies/tier0-authz.yaml";
   /** Workloads and services per file: a rescan re-reads every file, so not one file per resource. */
@@ -38,6 +44,11 @@ record MeshFiles(int proxies, int services) {
     if (services < 1) {
       throw new IllegalArgumentException("services: " + services + " (expected: >= 1)");
     }
+  }
+
+  /** Without Sidecar scoping. */
+  MeshFiles(int proxies, int services) {
+    this(proxies, services, false);
   }
 
   /** Node ids of the proxies, as the control plane names them: {@code ns/workload}. */
@@ -74,6 +85,9 @@ record MeshFiles(int proxies, int services) {
         sb.append(service(k));
       }
       write(dir, "mesh/services-" + (from / PER_FILE) + ".yaml", sb.toString());
+    }
+    if (sidecarScope) {
+      write(dir, "mesh/sidecars.yaml", sidecars());
     }
     write(dir, "policies/tier1-l7.yaml", ciliumL7());
     write(dir, "policies/tier3-authz.yaml", tier3Policy());
@@ -166,6 +180,23 @@ record MeshFiles(int proxies, int services) {
           selector: {backend: b%d}
           ports: [{name: http, port: 80, targetPort: http}]
         """.formatted(k, NAMESPACE, k % proxies);
+  }
+
+  /** One Sidecar per tier, importing the services whose index is the tier's modulo 10. */
+  String sidecars() {
+    StringBuilder sb = new StringBuilder();
+    for (int t = 0; t < TIERS; t++) {
+      sb.append("---\napiVersion: networking.istio.io/v1\nkind: Sidecar\n")
+          .append("metadata: {name: tier").append(t).append(", namespace: ").append(NAMESPACE).append("}\n")
+          .append("spec:\n  workloadSelector: {labels: {tier: t").append(t).append("}}\n  egress:\n  - hosts:\n");
+      for (int k = t; k < services; k += TIERS) {
+        sb.append("    - ./svc").append(k).append('.').append(NAMESPACE).append(".svc.cluster.local\n");
+      }
+      if (t >= services) {
+        sb.append("    - \"~/*\"\n");
+      }
+    }
+    return sb.toString();
   }
 
   private static String ciliumL7() {

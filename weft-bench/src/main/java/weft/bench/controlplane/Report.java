@@ -12,7 +12,7 @@ final class Report {
   static final List<String> SYNC_COLUMNS = List.of("proxies", "services", "clusters/proxy", "initial sync s",
       "xDS MiB pushed", "CP CPU s", "sidecars CPU s", "full translation ms", "full translation CPU ms",
       "heap MiB synced", "heap MiB after rounds");
-  static final List<String> CHANGE_COLUMNS = List.of("proxies", "services", "affected proxies",
+  static final List<String> CHANGE_COLUMNS = List.of("proxies", "services", "affected proxies", "re-translated proxies",
       "write→published ms p50", "per-proxy ACK ms p50", "p99", "max", "all ACKed ms p50", "all ACKed ms max",
       "translate ms p50", "translate CPU ms p50", "xDS KiB/change", "CP CPU s/change", "sidecars CPU s/change");
 
@@ -28,7 +28,9 @@ final class Report {
             + "work on the machine (a load above the core count) inflates every time below.\n")
         .append("- settings: proxies ").append(s.proxies()).append(", services ").append(s.services())
         .append(", ").append(s.rounds()).append(" round(s) of each change per cell, timeout ")
-        .append(s.timeout().toSeconds()).append(" s per step; took ").append(fmt(seconds)).append(" s\n")
+        .append(s.timeout().toSeconds()).append(" s per step")
+        .append(s.sidecarScope() ? "; Sidecar scoping on (`--sidecar-scope`: each tier imports a tenth of the services)" : "")
+        .append("; took ").append(fmt(seconds)).append(" s\n")
         .append("- process peak RSS (VmHWM) at the end: ").append(fmt(Host.peakRssMib()))
         .append(" MiB, over every cell; a JVM keeps the heap it grew to, so this follows the largest cell's "
             + "garbage, not its live set (the heap columns)\n\n");
@@ -126,6 +128,7 @@ final class Report {
       Percentiles acks = Percentiles.of(r.perProxyAck());
       Percentiles all = Percentiles.of(r.allAcked());
       row(sb, c.proxies(), c.services(), Arrays.stream(r.affected()).average().orElse(Double.NaN),
+          Arrays.stream(r.translated()).average().orElse(Double.NaN),
           Percentiles.of(r.published()).millis(50), acks.millis(50), acks.millis(99), acks.maxMillis(),
           all.millis(50), all.maxMillis(), Percentiles.of(r.translate()).millis(50),
           Percentiles.of(r.translateCpu()).millis(50), r.bytes() / 1024.0 / r.rounds(),

@@ -7,6 +7,7 @@ import java.util.List;
 /** Accumulates one kind of change over the rounds. */
 final class RoundLog {
   private final List<Integer> affected = new ArrayList<>();
+  private final List<Integer> translated = new ArrayList<>();
   private final List<long[]> perProxy = new ArrayList<>();
   private final List<Long> allAcked = new ArrayList<>();
   private final List<Long> published = new ArrayList<>();
@@ -15,9 +16,10 @@ final class RoundLog {
   private long bytes;
   private CpuTime.Reading cpu = new CpuTime.Reading(0, 0);
 
-  void add(int n, long[] acks, long publishedNanos, long[] translations, long[] translationsCpu, long b,
+  void add(int n, int retranslated, long[] acks, long publishedNanos, long[] translations, long[] translationsCpu, long b,
       CpuTime.Reading c) {
     affected.add(n);
+    translated.add(retranslated);
     perProxy.add(acks);
     allAcked.add(Arrays.stream(acks).max().orElse(0));
     published.add(publishedNanos);
@@ -28,7 +30,8 @@ final class RoundLog {
   }
 
   ChangeResult result(String kind) {
-    return new ChangeResult(kind, affected.stream().mapToInt(Integer::intValue).toArray(), flat(perProxy),
+    return new ChangeResult(kind, affected.stream().mapToInt(Integer::intValue).toArray(),
+        translated.stream().mapToInt(Integer::intValue).toArray(), flat(perProxy),
         allAcked.stream().mapToLong(Long::longValue).toArray(), published.stream().mapToLong(Long::longValue).toArray(),
         flat(translate), flat(translateCpu), bytes, cpu);
   }

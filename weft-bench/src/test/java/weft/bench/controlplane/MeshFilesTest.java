@@ -56,6 +56,18 @@ class MeshFilesTest {
   }
 
   @Test
+  void withSidecarScopeEachTierImportsTheServicesOfItsIndexModuloTen() throws IOException {
+    new MeshFiles(12, 30, true).write(dir);
+    Translator.Translation t = Translator.translateAll(load(dir), OPTIONS);
+    assertThat(t.problems()).isEmpty();
+    // tier t3 (w3): svc3, svc13, svc23, plus the inbound cluster
+    assertThat(t.snapshots().get("bench/w3").clusters()).extracting(c -> c.getName())
+        .containsExactly("inbound|8080||", "outbound|80||svc13.bench.svc.cluster.local",
+            "outbound|80||svc23.bench.svc.cluster.local", "outbound|80||svc3.bench.svc.cluster.local");
+    assertThat(t.snapshots().get("bench/w3").endpoints()).hasSize(3);
+  }
+
+  @Test
   void aPolicyEditChangesOnlyTheListenersOfTierZero() throws IOException {
     MeshFiles mesh = new MeshFiles(12, 30);
     mesh.write(dir);

@@ -40,6 +40,10 @@ final class BenchControlPlaneCommand implements Callable<Integer> {
       description = "longest wait for one step before a run is given up (default: ${DEFAULT-VALUE})", defaultValue = "5m")
   Duration timeout;
 
+  @Option(names = "--sidecar-scope", description = "scope each tier's proxies with an Istio Sidecar importing a tenth "
+      + "of the services")
+  boolean sidecarScope;
+
   @Option(names = "--out", description = "also write the report to this markdown file")
   Path out;
 
@@ -52,7 +56,7 @@ final class BenchControlPlaneCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     ControlPlaneBenchSettings settings;
     try {
-      settings = new ControlPlaneBenchSettings(proxies, services, rounds, timeout, true, !plaintextXds);
+      settings = new ControlPlaneBenchSettings(proxies, services, rounds, timeout, true, !plaintextXds, sidecarScope);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("weft bench controlplane: " + e.getMessage());
       return 2;

@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import weft.api.DestinationRule;
 import weft.api.ResourceSet;
+import weft.api.Sidecar;
 import weft.api.VirtualService;
 import weft.api.Workload;
 import weft.api.inventory.Locality;
@@ -45,6 +47,7 @@ final class Traffic {
   private final Map<String, List<DestinationRule>> destinationRules = new TreeMap<>();
   private final Map<String, OutboundPart> memo = new HashMap<>();
   private final Map<String, ServiceClusters> serviceClusters = new HashMap<>();
+  private final SidecarScopes scopes;
 
   /** One client's outbound resources. */
   record OutboundPart(RouteConfiguration routes, List<HTTPFault> faults, List<Cluster> clusters,
@@ -55,6 +58,7 @@ final class Traffic {
     this.options = options;
     this.engine = engine;
     this.problems = problems;
+    this.scopes = new SidecarScopes(resources, options.rootNamespace(), problems);
     for (VirtualService vs : resources.virtualServices()) {
       for (int i = 0; i < vs.hosts().size(); i++) {
         String fqdn = registry.fqdn(vs.hosts().get(i), vs.metadata().namespace());
@@ -98,18 +102,31 @@ final class Traffic {
     return Optional.empty();
   }
 
+  /** The client's outbound part: shared by the proxies of one namespace, locality and Sidecar scope. */
   OutboundPart outbound(Workload client) {
     Locality loc = client.locality().orElse(new Locality("", ""));
-    String key = client.metadata().namespace() + "\0" + loc.region() + "\0" + loc.zone();
-    return memo.computeIfAbsent(key, k -> build(client.metadata().namespace(), loc, true));
+    Optional<Sidecar> scope = scopes.of(client);
+    String key = client.metadata().namespace() + "\0" + loc.region() + "\0" + loc.zone()
+        + scope.map(sc -> "\0" + sc.metadata().namespace() + "/" + sc.metadata().name()).orElse("");
+    return memo.computeIfAbsent(key, k -> build(client.metadata().namespace(), loc, true, scope));
   }
 
-  /** Clusters with policy for {@code clientNamespace}; {@code mtls=false} for proxyless clients. */
+  /** Every service, for proxyless clients ({@code sidecar=false}: plaintext clusters). */
   OutboundPart build(String clientNamespace, Locality client, boolean sidecar) {
+    return build(clientNamespace, client, sidecar, Optional.empty());
+  }
+
+  /**
+   * Clusters with policy for {@code clientNamespace}, for the services {@code scope} imports (all
+   * without one); {@code mtls=false} for proxyless clients.
+   */
+  OutboundPart build(String clientNamespace, Locality client, boolean sidecar, Optional<Sidecar> scope) {
     List<Cluster> clusters = new ArrayList<>();
     List<ClusterLoadAssignment> endpoints = new ArrayList<>();
     Map<String, Optional<TrafficPolicy.ConsistentHash>> hashes = new HashMap<>();
-    for (MeshService s : registry.services()) {
+    Collection<MeshService> services = scope.isEmpty() ? registry.services()
+        : SidecarScopes.imported(registry, this, clientNamespace, scope.get());
+    for (MeshService s : services) {
       Optional<DestinationRule> dr = destinationRule(s, clientNamespace);
       // a service's clusters depend on the client only through the DestinationRule chosen and,
       // with outlier detection (locality failover), the client's locality: share them otherwise
@@ -123,7 +140,7 @@ final class Traffic {
     }
     List<io.envoyproxy.envoy.config.route.v3.VirtualHost> hosts = new ArrayList<>();
     List<HTTPFault> faults = new ArrayList<>();
-    for (MeshService s : registry.services()) {
+    for (MeshService s : services) {
       Optional<VirtualService> vs = virtualService(s.fqdn());
       for (ServicePort p : s.ports()) {
         if (!Protocols.isHttp(p.appProtocol(), p.name())) {
