@@ -235,7 +235,7 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     int code = r.status().code();
     boolean close = stream.closeConnection || !currentKeepAlive || tracker.draining();
     if (code == 101) {
-      channel.writeAndFlush(r);
+      channel.writeAndFlush(r, channel.voidPromise());
       return;
     }
     boolean bodyless = currentHead || code == 204 || code == 304 || (code >= 100 && code < 200);
@@ -262,7 +262,9 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     if (currentHead && r instanceof LastHttpContent full && full.content().isReadable()) {
       full.content().clear();
     }
-    channel.writeAndFlush(r);
+    // void promises: nobody listens to these writes; a failed write reaches exceptionCaught,
+    // which closes the connection
+    channel.writeAndFlush(r, channel.voidPromise());
   }
 
   @Override
@@ -270,11 +272,11 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     if (currentHead) {
       content.release();
       if (content instanceof LastHttpContent) {
-        channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
       }
       return;
     }
-    channel.writeAndFlush(content);
+    channel.writeAndFlush(content, channel.voidPromise());
   }
 
   @Override

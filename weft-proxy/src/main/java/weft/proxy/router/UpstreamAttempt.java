@@ -49,9 +49,7 @@ final class UpstreamAttempt implements UpstreamListener {
       perTry.arm(r.cb.eventLoop(), TimeUnit.MILLISECONDS.toNanos(perTryMs));
     }
     pending = r.cfg.pools.newStream(r.cb.eventLoop(), r.target.cluster().name(), host.address(),
-        host.hostname() == null || host.hostname().isEmpty()
-            ? host.address().getHostString() : host.hostname(),
-        r.target.settings(), r.target.eventsFor(host), this);
+        host.hostname(), r.target.settings(), r.target.eventsFor(host), this);
   }
 
   boolean ready() {

@@ -65,12 +65,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
     if (message instanceof io.netty.handler.codec.http.HttpRequest req && !HttpUtil.isKeepAlive(req)) {
       keepAlive = false;
     }
+    // void promise: nobody listens; a failed write reaches exceptionCaught, which closes
     if (message instanceof LastHttpContent) {
       requestDone = true;
-      channel.writeAndFlush(message);
+      channel.writeAndFlush(message, channel.voidPromise());
       maybeRelease();
     } else {
-      channel.writeAndFlush(message);
+      channel.writeAndFlush(message, channel.voidPromise());
     }
   }
 
