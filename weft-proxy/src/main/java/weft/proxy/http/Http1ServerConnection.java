@@ -187,7 +187,10 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       current.sendLocalReply(403, "", null, "upgrade_failed");
       return;
     }
-    boolean noBody = !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0;
+    // the strict decoder already framed the request: no header look-ups for it
+    boolean noBody = req instanceof weft.proxy.http1.Http1Request h1r
+        ? h1r.framing() == weft.proxy.http1.Http1Request.Framing.NONE
+        : !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0;
     current.start(req, upgrade, noBody);
   }
 

@@ -104,7 +104,7 @@ final class UpstreamAttempt implements UpstreamListener {
     if (isRetry) {
       r.target.cluster().stats().upstreamRqRetrySuccess().inc();
     }
-    res.headers().set("x-envoy-upstream-service-time", Long.toString(ms));
+    res.headers().set(RouterFilter.X_ENVOY_UPSTREAM_SERVICE_TIME, Long.toString(ms));
     r.cb.info().upstreamServiceTimeMillis = ms;
     r.entry.responseHeaderMutations().apply(res.headers(), r.view);
     r.cb.info().setResponseCodeDetails("via_upstream"); // Envoy's details for a proxied response
