@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
+import io.netty.util.AsciiString;
 
 /**
  * Removes connection-specific headers before forwarding (RFC 9110 §7.6.1): {@code connection} and
@@ -19,9 +20,11 @@ final class HopByHop {
     // runs twice per request: header names are AsciiString constants (hashed once, not per call)
     // and the common "keep-alive" value is not split (it names a header removed below anyway)
     if (h.contains(HttpHeaderNames.CONNECTION)) {
-      for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
-        if (!value.equalsIgnoreCase("keep-alive")) {
-          removeNamed(h, value, keepUpgrade);
+      // values as stored (no String copies) until one has to be split
+      for (var it = h.valueCharSequenceIterator(HttpHeaderNames.CONNECTION); it.hasNext(); ) {
+        CharSequence value = it.next();
+        if (!AsciiString.contentEqualsIgnoreCase(value, HttpHeaderValues.KEEP_ALIVE)) {
+          removeNamed(h, value.toString(), keepUpgrade);
         }
       }
     }
