@@ -16,7 +16,20 @@ public record DownstreamConnection(
     SSLSession tlsSession,
     String requestedServerName,
     boolean peerVerified,
-    weft.proxy.tls.PeerIdentity verifiedPeer) {
+    weft.proxy.tls.PeerIdentity verifiedPeer,
+    String remoteIp) {
+
+  /**
+   * As the canonical constructor, with {@code remoteIp} (the peer's address as text, for
+   * x-forwarded-for and the trusted client address) formatted once here rather than per request.
+   */
+  public DownstreamConnection(InetSocketAddress remoteAddress, InetSocketAddress localAddress,
+      SSLSession tlsSession, String requestedServerName, boolean peerVerified,
+      weft.proxy.tls.PeerIdentity verifiedPeer) {
+    this(remoteAddress, localAddress, tlsSession, requestedServerName, peerVerified, verifiedPeer,
+        remoteAddress.getAddress() == null
+            ? remoteAddress.getHostString() : remoteAddress.getAddress().getHostAddress());
+  }
 
   /** Reads the connection facts from {@code ch} (the parent channel for HTTP/2 streams). */
   public static DownstreamConnection of(Channel ch) {

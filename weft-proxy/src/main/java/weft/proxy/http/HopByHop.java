@@ -1,9 +1,10 @@
 package weft.proxy.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
-import java.util.List;
+import io.netty.util.AsciiString;
 
 /**
  * Removes connection-specific headers before forwarding (RFC 9110 §7.6.1): {@code connection} and
@@ -14,37 +15,32 @@ import java.util.List;
 final class HopByHop {
   private HopByHop() {}
 
-  /** Strips hop-by-hop headers; returns the connection tokens seen (lower-case). */
+  /** Strips hop-by-hop headers in place. */
   static void strip(HttpHeaders h, boolean keepUpgrade) {
-    List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
-    for (String value : connection) {
-      for (String token : value.split(",")) {
-        String t = token.trim();
-        if (t.isEmpty()) {
-          continue;
-        }
-        if (keepUpgrade && t.equalsIgnoreCase("upgrade")) {
-          continue;
-        }
-        // never let a peer remove the framing or routing headers through connection tokens
-        if (!t.equalsIgnoreCase("host") && !t.equalsIgnoreCase("content-length")) {
-          h.remove(t);
+    // runs twice per request: header names are AsciiString constants (hashed once, not per call)
+    // and the common "keep-alive" value is not split (it names a header removed below anyway)
+    if (h.contains(HttpHeaderNames.CONNECTION)) {
+      // values as stored (no String copies) until one has to be split
+      for (var it = h.valueCharSequenceIterator(HttpHeaderNames.CONNECTION); it.hasNext(); ) {
+        CharSequence value = it.next();
+        if (!AsciiString.contentEqualsIgnoreCase(value, HttpHeaderValues.KEEP_ALIVE)) {
+          removeNamed(h, value.toString(), keepUpgrade);
         }
       }
     }
     h.remove(HttpHeaderNames.CONNECTION);
     h.remove(HttpHeaderNames.KEEP_ALIVE);
-    h.remove("proxy-connection");
+    h.remove(HttpHeaderNames.PROXY_CONNECTION);
     h.remove(HttpHeaderNames.TRANSFER_ENCODING);
     if (!keepUpgrade) {
       h.remove(HttpHeaderNames.UPGRADE);
     } else {
-      h.set(HttpHeaderNames.CONNECTION, "upgrade");
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
     }
     String te = h.get(HttpHeaderNames.TE);
     if (te != null) {
       if (te.toLowerCase(java.util.Locale.ROOT).contains("trailers")) {
-        h.set(HttpHeaderNames.TE, "trailers");
+        h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
       } else {
         h.remove(HttpHeaderNames.TE);
       }
@@ -55,5 +51,22 @@ final class HopByHop {
     h.remove(ExtensionHeaderNames.STREAM_PROMISE_ID.text());
     h.remove(ExtensionHeaderNames.STREAM_DEPENDENCY_ID.text());
     h.remove(ExtensionHeaderNames.STREAM_WEIGHT.text());
+  }
+
+  /** Removes the headers the connection field value {@code value} names (RFC 9110 §7.6.1). */
+  private static void removeNamed(HttpHeaders h, String value, boolean keepUpgrade) {
+    for (String token : value.split(",")) {
+      String t = token.trim();
+      if (t.isEmpty()) {
+        continue;
+      }
+      if (keepUpgrade && t.equalsIgnoreCase("upgrade")) {
+        continue;
+      }
+      // never let a peer remove the framing or routing headers through connection tokens
+      if (!t.equalsIgnoreCase("host") && !t.equalsIgnoreCase("content-length")) {
+        h.remove(t);
+      }
+    }
   }
 }

@@ -187,7 +187,10 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       current.sendLocalReply(403, "", null, "upgrade_failed");
       return;
     }
-    boolean noBody = !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0;
+    // the strict decoder already framed the request: no header look-ups for it
+    boolean noBody = req instanceof weft.proxy.http1.Http1Request h1r
+        ? h1r.framing() == weft.proxy.http1.Http1Request.Framing.NONE
+        : !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0;
     current.start(req, upgrade, noBody);
   }
 
@@ -235,7 +238,7 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     int code = r.status().code();
     boolean close = stream.closeConnection || !currentKeepAlive || tracker.draining();
     if (code == 101) {
-      channel.writeAndFlush(r);
+      channel.writeAndFlush(r, channel.voidPromise());
       return;
     }
     boolean bodyless = currentHead || code == 204 || code == 304 || (code >= 100 && code < 200);
@@ -262,7 +265,9 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     if (currentHead && r instanceof LastHttpContent full && full.content().isReadable()) {
       full.content().clear();
     }
-    channel.writeAndFlush(r);
+    // void promises: nobody listens to these writes; a failed write reaches exceptionCaught,
+    // which closes the connection
+    channel.writeAndFlush(r, channel.voidPromise());
   }
 
   @Override
@@ -270,11 +275,11 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     if (currentHead) {
       content.release();
       if (content instanceof LastHttpContent) {
-        channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
       }
       return;
     }
-    channel.writeAndFlush(content);
+    channel.writeAndFlush(content, channel.voidPromise());
   }
 
   @Override

@@ -3,6 +3,8 @@ package weft.proxy.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -11,10 +13,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code x-forwarded-proto} (conn_man/headers), {@code x-request-id}.
  */
 final class RequestHeaderRules {
-  static final String X_REQUEST_ID = "x-request-id";
-  static final String XFF = "x-forwarded-for";
-  static final String XFP = "x-forwarded-proto";
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  // AsciiString constants: the header map hashes a String name on every look-up, an AsciiString
+  // once
+  static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+  static final AsciiString XFF = AsciiString.cached("x-forwarded-for");
+  static final AsciiString XFP = AsciiString.cached("x-forwarded-proto");
+  private static final AsciiString HTTP = AsciiString.cached("http");
+  private static final AsciiString HTTPS = AsciiString.cached("https");
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private RequestHeaderRules() {}
 
@@ -60,15 +66,15 @@ final class RequestHeaderRules {
     }
     req.setUri(uri);
     HopByHop.strip(h, upgrade);
-    String remoteIp = conn.remoteAddress().getAddress().getHostAddress();
+    String remoteIp = conn.remoteIp();
     if (cfg.useRemoteAddress()) {
       if (!cfg.skipXffAppend()) {
         String xff = h.get(XFF);
         h.set(XFF, xff == null || xff.isEmpty() ? remoteIp : xff + "," + remoteIp);
       }
-      h.set(XFP, conn.scheme());
+      h.set(XFP, conn.isTls() ? HTTPS : HTTP);
     } else if (!h.contains(XFP)) {
-      h.set(XFP, conn.scheme());
+      h.set(XFP, conn.isTls() ? HTTPS : HTTP);
     }
     if (cfg.generateRequestId() && !h.contains(X_REQUEST_ID)) {
       h.set(X_REQUEST_ID, newRequestId());
@@ -82,7 +88,7 @@ final class RequestHeaderRules {
    * from the right (counting the appended peer when use_remote_address is set).
    */
   static String trustedClientAddress(HcmConfig cfg, DownstreamConnection conn, HttpHeaders h) {
-    String peer = conn.remoteAddress().getAddress().getHostAddress();
+    String peer = conn.remoteIp();
     if (cfg.useRemoteAddress() && cfg.xffNumTrustedHops() == 0) {
       return peer;
     }
@@ -96,11 +102,11 @@ final class RequestHeaderRules {
   }
 
   /** A random (version 4) UUID, without SecureRandom: request ids need uniqueness, not secrecy. */
-  static String newRequestId() {
+  static AsciiString newRequestId() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
     long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-    char[] c = new char[36];
+    byte[] c = new byte[36];
     int p = 0;
     for (int i = 15; i >= 0; i--) {
       c[p++] = HEX[(int) (hi >>> (i * 4)) & 0xF];
@@ -115,6 +121,6 @@ final class RequestHeaderRules {
         c[p++] = '-';
       }
     }
-    return new String(c);
+    return new AsciiString(c, false);
   }
 }

@@ -19,7 +19,8 @@ public final class StreamInfo implements weft.proxy.observe.AccessLogRecord {
   int responseCode;
   HttpHeaders responseHeaders;
   String responseCodeDetails = "";
-  final StringBuilder responseFlags = new StringBuilder(4);
+  /** Null until the first flag: most streams never get one. */
+  private String responseFlags;
   long bytesReceived;
   long bytesSent;
   long durationNanos = -1;
@@ -82,15 +83,12 @@ public final class StreamInfo implements weft.proxy.observe.AccessLogRecord {
   /** Envoy response flags, e.g. {@code UF}, {@code UH}, {@code NR}, comma separated. */
   @Override
   public String responseFlags() {
-    return responseFlags.length() == 0 ? "-" : responseFlags.toString();
+    return responseFlags == null ? "-" : responseFlags;
   }
 
   /** Adds an Envoy response flag ({@code UF}, {@code URX}, ...). */
   public void addResponseFlag(String flag) {
-    if (responseFlags.length() > 0) {
-      responseFlags.append(',');
-    }
-    responseFlags.append(flag);
+    responseFlags = responseFlags == null ? flag : responseFlags + "," + flag;
   }
 
   @Override

@@ -5,8 +5,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 
 /**
- * Lower-case header names the decoder recognises without allocating: frequent request headers are
- * shared {@link AsciiString} constants, and the ones that steer framing, routing or hop-by-hop
+ * Lower-case header names the decoders recognise without allocating: frequent request and response
+ * headers are shared {@link AsciiString} constants, and the ones that steer framing, routing or hop-by-hop
  * handling get an id the decoder switches on.
  */
 final class HeaderNames {
@@ -48,6 +48,18 @@ final class HeaderNames {
     AsciiString.cached("x-forwarded-proto"),
     AsciiString.cached("x-request-id"),
     HTTP2_SETTINGS,
+    // frequent in upstream responses (Http1ResponseDecoder): no lower-cased copy of the name
+    HttpHeaderNames.SERVER,
+    HttpHeaderNames.DATE,
+    HttpHeaderNames.LAST_MODIFIED,
+    HttpHeaderNames.ETAG,
+    HttpHeaderNames.VARY,
+    HttpHeaderNames.SET_COOKIE,
+    HttpHeaderNames.LOCATION,
+    HttpHeaderNames.CONTENT_ENCODING,
+    HttpHeaderNames.ACCEPT_RANGES,
+    HttpHeaderNames.EXPIRES,
+    HttpHeaderNames.AGE,
   };
   private static final int[] IDS = {
     HOST, CONTENT_LENGTH, TRANSFER_ENCODING, CONNECTION, UPGRADE, TRAILER

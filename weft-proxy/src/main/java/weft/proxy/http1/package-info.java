@@ -37,5 +37,9 @@
  * ByteBuf}); keep auto-read off meanwhile, as held bytes are not bounded. For one request at a
  * time, put Netty's {@code FlowControlHandler} after the decoder with auto-read off, or queue as
  * the manager likes.
+ *
+ * <p>{@link weft.proxy.http1.Http1ResponseDecoder} is the upstream side: the same field-line rules
+ * for responses, framing per RFC 9112 §6.3 (told the request method by the connection), an
+ * {@link weft.proxy.http1.Http1ProtocolError} for anything it cannot frame.
  */
 package weft.proxy.http1;

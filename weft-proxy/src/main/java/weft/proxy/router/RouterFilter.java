@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
@@ -36,6 +37,12 @@ import weft.proxy.upstream.UpstreamFailure;
  * confined to its event loop.
  */
 final class RouterFilter implements HttpFilter, LbContext {
+  /** Header names as AsciiString constants: the header map hashes a String name on every call. */
+  static final AsciiString X_ENVOY_OVERLOADED = AsciiString.cached("x-envoy-overloaded");
+
+  static final AsciiString X_ENVOY_UPSTREAM_SERVICE_TIME =
+      AsciiString.cached("x-envoy-upstream-service-time");
+
   final RouterConfig cfg;
   final FilterCallbacks cb;
   RouteRequestView view;
@@ -53,7 +60,8 @@ final class RouterFilter implements HttpFilter, LbContext {
   boolean buffering = true;
   UpstreamAttempt attempt;
   int retriesDone;
-  private final List<Host> triedHosts = new ArrayList<>(2);
+  /** Hosts tried so far, kept only for the previous_hosts predicate (null without it). */
+  private List<Host> triedHosts;
   /** The route timeout (15 s unless the route says otherwise), armed when the request ends. */
   private Deadline routeTimer;
   private ScheduledFuture<?> retryTimer;
@@ -234,10 +242,15 @@ final class RouterFilter implements HttpFilter, LbContext {
       cb.info().addResponseFlag("UO");
       finish();
       cb.sendLocalReply(503, LocalReplies.resetBeforeHeaders(UpstreamFailure.OVERFLOW, null, false),
-          h -> h.set("x-envoy-overloaded", "true"), "upstream_reset_before_response_started{overflow}");
+          h -> h.set(X_ENVOY_OVERLOADED, "true"), "upstream_reset_before_response_started{overflow}");
       return;
     }
-    triedHosts.add(host);
+    if (retry.avoidPreviousHosts()) {
+      if (triedHosts == null) {
+        triedHosts = new ArrayList<>(2);
+      }
+      triedHosts.add(host);
+    }
     cb.info().upstreamHost = host.address();
     if (entry.autoHostRewrite() && host.hostname() != null && !host.hostname().isEmpty()) {
       head.headers().set(HttpHeaderNames.HOST, host.hostname());
@@ -271,14 +284,14 @@ final class RouterFilter implements HttpFilter, LbContext {
     cb.info().upstreamTransportFailureReason = detail;
     cb.sendLocalReply(503, LocalReplies.resetBeforeHeaders(failure,
         failure == UpstreamFailure.CONNECTION_FAILURE ? detail : null, retriesDone > 0),
-        failure == UpstreamFailure.OVERFLOW ? h -> h.set("x-envoy-overloaded", "true") : null,
+        failure == UpstreamFailure.OVERFLOW ? h -> h.set(X_ENVOY_OVERLOADED, "true") : null,
         LocalReplies.details(failure));
   }
 
   /** A response arrived; true when it should be retried instead of forwarded. */
   boolean retryOnResponse(UpstreamAttempt a, HttpResponse res) {
     int code = res.status().code();
-    if (res.headers().contains("x-envoy-overloaded") || a != attempt || finished) {
+    if (res.headers().contains(X_ENVOY_OVERLOADED) || a != attempt || finished) {
       return false;
     }
     if (!shouldRetry(null, false, code)
@@ -425,12 +438,12 @@ final class RouterFilter implements HttpFilter, LbContext {
 
   @Override
   public boolean shouldSelectAnotherHost(Host host) {
-    return retry.avoidPreviousHosts() && triedHosts.contains(host);
+    return retry.avoidPreviousHosts() && triedHosts != null && triedHosts.contains(host);
   }
 
   @Override
   public int hostSelectionRetryCount() {
-    return retry.avoidPreviousHosts() && !triedHosts.isEmpty()
+    return retry.avoidPreviousHosts() && triedHosts != null && !triedHosts.isEmpty()
         ? (int) Math.min(Integer.MAX_VALUE, retry.hostSelectionRetryMaxAttempts()) : 0;
   }
 }

@@ -49,9 +49,7 @@ final class UpstreamAttempt implements UpstreamListener {
       perTry.arm(r.cb.eventLoop(), TimeUnit.MILLISECONDS.toNanos(perTryMs));
     }
     pending = r.cfg.pools.newStream(r.cb.eventLoop(), r.target.cluster().name(), host.address(),
-        host.hostname() == null || host.hostname().isEmpty()
-            ? host.address().getHostString() : host.hostname(),
-        r.target.settings(), r.target.eventsFor(host), this);
+        host.hostname(), r.target.settings(), r.target.eventsFor(host), this);
   }
 
   boolean ready() {
@@ -106,7 +104,7 @@ final class UpstreamAttempt implements UpstreamListener {
     if (isRetry) {
       r.target.cluster().stats().upstreamRqRetrySuccess().inc();
     }
-    res.headers().set("x-envoy-upstream-service-time", Long.toString(ms));
+    res.headers().set(RouterFilter.X_ENVOY_UPSTREAM_SERVICE_TIME, Long.toString(ms));
     r.cb.info().upstreamServiceTimeMillis = ms;
     r.entry.responseHeaderMutations().apply(res.headers(), r.view);
     r.cb.info().setResponseCodeDetails("via_upstream"); // Envoy's details for a proxied response

@@ -3,7 +3,6 @@ package weft.proxy.upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -13,14 +12,20 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.SocketAddress;
 import weft.proxy.http.Deadline;
+import weft.proxy.http1.Http1ProtocolError;
+import weft.proxy.http1.Http1ResponseDecoder;
 
 /**
  * One upstream HTTP/1.1 connection: carries one exchange at a time and goes back to its pool's
  * idle list when both the request and a keep-alive response are complete. Event-loop confined.
  */
 final class Http1Connection extends ChannelInboundHandlerAdapter implements UpstreamStream {
+  static final String ENCODER = "codec-encoder";
+  static final String DECODER = "codec";
+
   private final Channel channel;
   private final Http1Pool pool;
+  private final Http1ResponseDecoder decoder;
   private UpstreamListener listener;
   private boolean requestDone;
   private boolean responseDone;
@@ -29,9 +34,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
   private boolean upgraded;
   private boolean skipInformational;
 
-  Http1Connection(Channel channel, Http1Pool pool) {
+  Http1Connection(Channel channel, Http1Pool pool, Http1ResponseDecoder decoder) {
     this.channel = channel;
     this.pool = pool;
+    this.decoder = decoder;
     this.idleTimer = new Deadline(() -> pool.idleExpired(this));
   }
 
@@ -62,15 +68,19 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
       ReferenceCountUtil.release(message);
       return;
     }
-    if (message instanceof io.netty.handler.codec.http.HttpRequest req && !HttpUtil.isKeepAlive(req)) {
-      keepAlive = false;
+    if (message instanceof io.netty.handler.codec.http.HttpRequest req) {
+      decoder.expectResponseTo(req.method());
+      if (!HttpUtil.isKeepAlive(req)) {
+        keepAlive = false;
+      }
     }
+    // void promise: nobody listens; a failed write reaches exceptionCaught, which closes
     if (message instanceof LastHttpContent) {
       requestDone = true;
-      channel.writeAndFlush(message);
+      channel.writeAndFlush(message, channel.voidPromise());
       maybeRelease();
     } else {
-      channel.writeAndFlush(message);
+      channel.writeAndFlush(message, channel.voidPromise());
     }
   }
 
@@ -104,6 +114,15 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
       ctx.close();
       return;
     }
+    if (msg instanceof Http1ProtocolError) {
+      // the upstream's bytes cannot be framed: never reuse the connection (Envoy: protocol error)
+      listener = null;
+      ctx.close();
+      if (!responseDone) {
+        l.onFailure(UpstreamFailure.PROTOCOL_ERROR, "upstream protocol error");
+      }
+      return;
+    }
     if (upgraded && !(msg instanceof HttpObject)) {
       l.onResponseData(new io.netty.handler.codec.http.DefaultHttpContent((io.netty.buffer.ByteBuf) msg));
       return;
@@ -124,9 +143,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
       }
       responseStarted = true;
       l.onResponseHeaders(res);
-      if (upgraded && channel.pipeline().get(HttpClientCodec.class) != null) {
+      if (upgraded && channel.pipeline().get(DECODER) != null) {
         // from here on the connection is a byte tunnel; leftover bytes reach us as ByteBufs
-        channel.pipeline().remove(HttpClientCodec.class);
+        channel.pipeline().remove(ENCODER);
+        channel.pipeline().remove(DECODER);
       }
       if (!(msg instanceof HttpContent)) {
         return;

@@ -7,9 +7,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import weft.proxy.http1.Http1ResponseDecoder;
 
 /**
  * HTTP/1.1 keep-alive pool for one host on one event loop: reuses the most recently idle
@@ -98,8 +99,13 @@ final class Http1Pool implements HostPool {
         if (settings.tls() != null) {
           p.addLast("tls", settings.tls().newHandler(ch.alloc(), hostname, address.getPort()));
         }
-        p.addLast("codec", new HttpClientCodec(4096, 65536, 65536, true));
-        p.addLast("exchange", new Http1Connection(ch, Http1Pool.this));
+        // weft's strict response decoder (no String per header, no trailer map per body) with
+        // Netty's request encoder; Http1Connection tells the decoder which method each response
+        // answers
+        Http1ResponseDecoder decoder = new Http1ResponseDecoder();
+        p.addLast(Http1Connection.ENCODER, new HttpRequestEncoder());
+        p.addLast(Http1Connection.DECODER, decoder);
+        p.addLast("exchange", new Http1Connection(ch, Http1Pool.this, decoder));
       }
     }).connect(address);
     events.connecting();

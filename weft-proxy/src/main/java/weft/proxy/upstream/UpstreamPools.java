@@ -59,7 +59,8 @@ public final class UpstreamPools {
 
   /**
    * Starts an exchange with {@code address} of {@code cluster} on {@code loop}; must be called on
-   * {@code loop}. {@code hostname} is used for TLS SNI when the settings carry TLS.
+   * {@code loop}. {@code hostname} is used for TLS SNI when the settings carry TLS; null or empty
+   * means the address's host string, formatted only when the pool is made (not per request).
    */
   public HostPool.Cancellable newStream(EventLoop loop, String cluster, InetSocketAddress address,
       String hostname, PoolSettings settings, ConnectionEvents events, UpstreamListener listener) {
@@ -68,6 +69,9 @@ public final class UpstreamPools {
     HostPool pool = pools.get(key);
     if (pool == null) {
       Bootstrap b = base.clone(loop);
+      if (hostname == null || hostname.isEmpty()) {
+        hostname = address.getHostString();
+      }
       pool = settings.protocol() == UpstreamProtocol.HTTP2
           ? new Http2Pool(b, address, hostname, settings, events)
           : new Http1Pool(b, address, hostname, settings, events);
