@@ -25,8 +25,17 @@ final class LocalReplies {
       case CONNECTION_FAILURE -> "UF";
       case OVERFLOW -> "UO";
       case CONNECTION_TERMINATION -> "UC";
-      case LOCAL_RESET, REMOTE_RESET, REFUSED_STREAM, PROTOCOL_ERROR -> "UR";
+      case LOCAL_RESET, REMOTE_RESET, REFUSED_STREAM -> "UR";
+      case PROTOCOL_ERROR -> "UPE";
     };
+  }
+
+  /**
+   * The status of a reset before headers: 502 for an upstream that broke the protocol (Envoy's router
+   * answers "502 UPE upstream_reset_before_response_started{protocol_error}"), 503 for the rest.
+   */
+  static int status(UpstreamFailure f) {
+    return f == UpstreamFailure.PROTOCOL_ERROR ? 502 : 503;
   }
 
   /** Envoy's response code details for a reset before headers. */

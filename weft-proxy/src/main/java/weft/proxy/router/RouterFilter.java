@@ -282,7 +282,7 @@ final class RouterFilter implements HttpFilter, LbContext {
     }
     cb.info().addResponseFlag(LocalReplies.flag(failure));
     cb.info().upstreamTransportFailureReason = detail;
-    cb.sendLocalReply(503, LocalReplies.resetBeforeHeaders(failure,
+    cb.sendLocalReply(LocalReplies.status(failure), LocalReplies.resetBeforeHeaders(failure,
         failure == UpstreamFailure.CONNECTION_FAILURE ? detail : null, retriesDone > 0),
         failure == UpstreamFailure.OVERFLOW ? h -> h.set(X_ENVOY_OVERLOADED, "true") : null,
         LocalReplies.details(failure));

@@ -69,6 +69,36 @@ class RouterBehaviourTest {
   }
 
   @Test
+  void answers502WhenTheUpstreamBreaksHttp() throws Exception {
+    // Envoy: "502 UPE upstream_reset_before_response_started{protocol_error}" (router, reset reasons)
+    try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Thread.ofVirtual().start(() -> {
+        try (java.net.Socket s = raw.accept()) {
+          java.io.InputStream in = s.getInputStream();
+          int last4 = 0;
+          while ((last4 = (last4 << 8) | in.read()) != 0x0d0a0d0a) {
+            // read the request head
+          }
+          s.getOutputStream().write("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nxyz"
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          in.read(); // until the proxy closes
+        } catch (java.io.IOException ignored) {
+          // the proxy closed first
+        }
+      });
+      try (ProxyFixture p = new ProxyFixture("""
+                        - match: {prefix: "/"}
+                          route: {cluster: main}
+          """, "", "", Map.of("main", raw.getLocalPort(), "shadow", shadow.port()))) {
+        var r = p.get("/x");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).isEqualTo("upstream connect error or disconnect/reset before headers. reset reason: protocol error");
+      }
+    }
+  }
+
+  @Test
   void answers504WhenTheRouteTimeoutExpires() throws Exception {
     main.handler = req -> TestBackend.HANG;
     try (ProxyFixture p = proxy("""
