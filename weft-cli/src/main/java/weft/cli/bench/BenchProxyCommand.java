@@ -79,9 +79,14 @@ final class BenchProxyCommand implements Callable<Integer> {
   static final String DEFAULT_PROXY_JAVA_OPTS =
       "-XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxDirectMemorySize=64m -XX:MetaspaceSize=64m";
 
-  /** Options every weft JVM gets from the launcher, after the proxy's own. */
-  private static final List<String> COMMON_JAVA_OPTS =
-      List.of("-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-Dio.netty.allocator.type=pooled");
+  /**
+   * Options every weft JVM gets from the launcher, after the proxy's own: on JDK 23+ also Netty's
+   * Unsafe access (see the launcher); the proxies run on this JVM's binary, so its version decides.
+   */
+  static final List<String> COMMON_JAVA_OPTS = Runtime.version().feature() >= 23
+      ? List.of("-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED",
+          "--sun-misc-unsafe-memory-access=allow", "-Dio.netty.allocator.type=pooled")
+      : List.of("-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-Dio.netty.allocator.type=pooled");
 
   /**
    * This JVM's binary and class path running {@code weft.cli.Main}, with the proxy JVM options the

@@ -15,21 +15,23 @@ class ProxyJavaOptionsTest {
     String launcher = Files.readString(Path.of("..", "weft"));
     assertThat(launcher)
         .contains("WEFT_PROXY_DEFAULT_JAVA_OPTS=\"" + BenchProxyCommand.DEFAULT_PROXY_JAVA_OPTS + "\"\n")
-        .contains("proxy) command_opts=${WEFT_PROXY_JAVA_OPTS-$WEFT_PROXY_DEFAULT_JAVA_OPTS} ;;");
+        .contains("proxy) command_opts=${WEFT_PROXY_JAVA_OPTS-$WEFT_PROXY_DEFAULT_JAVA_OPTS} ;;")
+        .contains("-ge 23 ]; then unsafe_opt=\"--sun-misc-unsafe-memory-access=allow\"; fi")
+        .contains("--enable-native-access=ALL-UNNAMED $unsafe_opt \\\n  -Dio.netty.allocator.type=pooled");
+    assertThat(BenchProxyCommand.COMMON_JAVA_OPTS).contains("--sun-misc-unsafe-memory-access=allow"); // JDK 25 here
   }
 
   @Test
   void defaultsUnlessWeftProxyJavaOptsIsSetThenBenchOptionsLast() {
     List<String> defaults = BenchProxyCommand.weftCommand(null, null);
     assertThat(defaults.subList(1, defaults.size() - 3)).containsExactlyElementsOf(
-        concat(List.of(BenchProxyCommand.DEFAULT_PROXY_JAVA_OPTS.split(" ")),
-            List.of("-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-Dio.netty.allocator.type=pooled")));
+        concat(List.of(BenchProxyCommand.DEFAULT_PROXY_JAVA_OPTS.split(" ")), BenchProxyCommand.COMMON_JAVA_OPTS));
     assertThat(defaults.subList(defaults.size() - 3, defaults.size()))
         .containsExactly("-cp", System.getProperty("java.class.path"), "weft.cli.Main");
 
     List<String> custom = BenchProxyCommand.weftCommand(" -XX:+UseZGC  -Xmx1g ", "-XX:StartFlightRecording");
-    assertThat(custom.subList(1, 7)).containsExactly("-XX:+UseZGC", "-Xmx1g", "-XX:+ExitOnOutOfMemoryError",
-        "--enable-native-access=ALL-UNNAMED", "-Dio.netty.allocator.type=pooled", "-XX:StartFlightRecording");
+    assertThat(custom.subList(1, custom.size() - 3)).containsExactlyElementsOf(concat(
+        concat(List.of("-XX:+UseZGC", "-Xmx1g"), BenchProxyCommand.COMMON_JAVA_OPTS), List.of("-XX:StartFlightRecording")));
 
     // set but empty, as with the launcher's ${WEFT_PROXY_JAVA_OPTS-...}: no proxy options at all
     assertThat(BenchProxyCommand.weftCommand("", null).get(1)).isEqualTo("-XX:+ExitOnOutOfMemoryError");
