@@ -313,20 +313,11 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
     return true;
   }
 
-  /** RFC 9112 §7.1: chunk-data is followed by exactly CRLF. */
   private boolean chunkDataEnd(ByteBuf in, List<Object> out) {
-    int readable = in.readableBytes();
-    if (readable == 0) {
-      return false;
+    int end = Lines.endOfChunkData(in);
+    if (end < 0) {
+      return end == Lines.INCOMPLETE ? false : fail(in, out);
     }
-    int r = in.readerIndex();
-    if (in.getByte(r) != '\r' || (readable > 1 && in.getByte(r + 1) != '\n')) {
-      return fail(in, out);
-    }
-    if (readable == 1) {
-      return false;
-    }
-    in.skipBytes(2);
     state = State.CHUNK_SIZE;
     return true;
   }
