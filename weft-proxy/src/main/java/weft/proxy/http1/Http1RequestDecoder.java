@@ -31,16 +31,11 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
   static final String INVALID_URL = "http1.invalid_url";
   static final String LOW_VERSION = "low_version";
 
-  /** Longest chunk-size line (size and extensions) accepted; Envoy bounds it similarly. */
-  static final int MAX_CHUNK_LINE = 4096;
-
   private enum State {
     REQUEST_LINE,
     HEADERS,
     FIXED_BODY,
-    CHUNK_SIZE,
-    CHUNK_DATA,
-    CHUNK_DATA_END,
+    CHUNKS,
     TRAILERS,
     /** Upgrade or CONNECT: bytes stay buffered for whoever takes the connection over. */
     HOLD,
@@ -51,6 +46,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
   private final Http1DecoderConfig config;
   /** Each head and each trailer section counts against max_request_headers_kb. */
   private final Lines lines;
+  private final ChunkedBody chunks;
   private State state = State.REQUEST_LINE;
 
   private RequestHead head;
@@ -63,6 +59,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
   public Http1RequestDecoder(Http1DecoderConfig config) {
     this.config = config;
     this.lines = new Lines(config.maxHeadBytes());
+    this.chunks = new ChunkedBody(lines);
   }
 
   public Http1RequestDecoder() {
@@ -77,9 +74,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
             case REQUEST_LINE -> requestLine(in, out);
             case HEADERS -> headerLine(in, out);
             case FIXED_BODY -> fixedBody(in, out);
-            case CHUNK_SIZE -> chunkSize(in, out);
-            case CHUNK_DATA -> chunkData(in, out);
-            case CHUNK_DATA_END -> chunkDataEnd(in, out);
+            case CHUNKS -> chunks(in, out);
             case TRAILERS -> trailerLine(in, out);
             case HOLD -> false;
             case DONE -> {
@@ -141,7 +136,10 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
         remaining = request.contentLength();
         state = State.FIXED_BODY;
       }
-      case CHUNKED -> state = State.CHUNK_SIZE;
+      case CHUNKED -> {
+        chunks.start();
+        state = State.CHUNKS;
+      }
     }
     return true;
   }
@@ -171,46 +169,18 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     return true;
   }
 
-  private boolean chunkSize(ByteBuf in, List<Object> out) {
-    int len = lines.find(in, MAX_CHUNK_LINE);
-    if (len < 0) {
-      return lineProblem(len, in, out, 400, CODEC_ERROR);
-    }
-    long size = ChunkLine.parse(in, in.readerIndex(), len);
-    if (size < 0) {
-      return fail(in, out, FieldLine.MALFORMED);
-    }
-    in.skipBytes(len + 2);
-    if (size == 0) {
-      state = State.TRAILERS;
-      lines.reset();
-    } else {
-      remaining = size;
-      state = State.CHUNK_DATA;
-    }
-    return true;
-  }
-
-  private boolean chunkData(ByteBuf in, List<Object> out) {
-    int n = (int) Math.min(remaining, in.readableBytes());
-    if (n == 0) {
-      return false;
-    }
-    out.add(new DefaultHttpContent(in.readRetainedSlice(n)));
-    remaining -= n;
-    if (remaining == 0) {
-      state = State.CHUNK_DATA_END;
-    }
-    return true;
-  }
-
-  private boolean chunkDataEnd(ByteBuf in, List<Object> out) {
-    int end = Lines.endOfChunkData(in);
-    if (end < 0) {
-      return end == Lines.INCOMPLETE ? false : fail(in, out, FieldLine.MALFORMED);
-    }
-    state = State.CHUNK_SIZE;
-    return true;
+  private boolean chunks(ByteBuf in, List<Object> out) {
+    return switch (chunks.decode(in, out)) {
+      case PROGRESS -> true;
+      case WAIT -> false;
+      case LAST_CHUNK -> {
+        state = State.TRAILERS;
+        lines.reset();
+        yield true;
+      }
+      case BAD_LINE -> fail(in, out, new Http1ProtocolError(400, CODEC_ERROR));
+      case MALFORMED -> fail(in, out, FieldLine.MALFORMED);
+    };
   }
 
   /** RFC 9112 §7.1.2: trailer fields are field lines like headers, under the same limits. */

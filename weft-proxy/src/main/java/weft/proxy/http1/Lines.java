@@ -75,24 +75,4 @@ final class Lines {
     scanned = 0;
     return len;
   }
-
-  /**
-   * RFC 9112 §7.1: chunk-data is followed by exactly CRLF (a bare LF is not a line end here).
-   * Consumes it and returns 0, or returns INCOMPLETE or INVALID.
-   */
-  static int endOfChunkData(ByteBuf in) {
-    int readable = in.readableBytes();
-    if (readable == 0) {
-      return INCOMPLETE;
-    }
-    int r = in.readerIndex();
-    if (in.getByte(r) != '\r' || (readable > 1 && in.getByte(r + 1) != '\n')) {
-      return INVALID;
-    }
-    if (readable == 1) {
-      return INCOMPLETE;
-    }
-    in.skipBytes(2);
-    return 0;
-  }
 }
