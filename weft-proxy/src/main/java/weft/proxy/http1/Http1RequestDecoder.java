@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ByteProcessor;
 import java.util.List;
 
 /**
@@ -32,21 +31,11 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
   static final String INVALID_URL = "http1.invalid_url";
   static final String LOW_VERSION = "low_version";
 
-  /** Longest chunk-size line (size and extensions) accepted; Envoy bounds it similarly. */
-  static final int MAX_CHUNK_LINE = 4096;
-
-  private static final int INCOMPLETE = -1;
-  private static final int BARE_CR = -2;
-  private static final int BARE_LF = -3;
-  private static final int TOO_LONG = -4;
-
   private enum State {
     REQUEST_LINE,
     HEADERS,
     FIXED_BODY,
-    CHUNK_SIZE,
-    CHUNK_DATA,
-    CHUNK_DATA_END,
+    CHUNKS,
     TRAILERS,
     /** Upgrade or CONNECT: bytes stay buffered for whoever takes the connection over. */
     HOLD,
@@ -55,13 +44,10 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
   }
 
   private final Http1DecoderConfig config;
+  /** Each head and each trailer section counts against max_request_headers_kb. */
+  private final Lines lines;
+  private final ChunkedBody chunks;
   private State state = State.REQUEST_LINE;
-
-  /** Bytes after the reader index already searched for a line end without finding one. */
-  private int scanned;
-
-  /** Bytes of the current head (or trailer section) so far, against max_request_headers_kb. */
-  private int sectionBytes;
 
   private RequestHead head;
   private HttpHeaders trailers;
@@ -72,6 +58,8 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
 
   public Http1RequestDecoder(Http1DecoderConfig config) {
     this.config = config;
+    this.lines = new Lines(config.maxHeadBytes());
+    this.chunks = new ChunkedBody(lines);
   }
 
   public Http1RequestDecoder() {
@@ -86,9 +74,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
             case REQUEST_LINE -> requestLine(in, out);
             case HEADERS -> headerLine(in, out);
             case FIXED_BODY -> fixedBody(in, out);
-            case CHUNK_SIZE -> chunkSize(in, out);
-            case CHUNK_DATA -> chunkData(in, out);
-            case CHUNK_DATA_END -> chunkDataEnd(in, out);
+            case CHUNKS -> chunks(in, out);
             case TRAILERS -> trailerLine(in, out);
             case HOLD -> false;
             case DONE -> {
@@ -105,14 +91,12 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
   // ---------------------------------------------------------------- head
 
   private boolean requestLine(ByteBuf in, List<Object> out) {
-    int budget = config.maxHeadBytes() - sectionBytes;
-    int len = findLine(in, budget);
+    int len = lines.find(in);
     if (len < 0) {
       return lineProblem(len, in, out, 431, HEADERS_TOO_LARGE);
     }
     int start = in.readerIndex();
     in.skipBytes(len + 2);
-    sectionBytes += len + 2;
     if (len == 0) {
       // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request-line
       return true;
@@ -126,14 +110,12 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
   }
 
   private boolean headerLine(ByteBuf in, List<Object> out) {
-    int budget = config.maxHeadBytes() - sectionBytes;
-    int len = findLine(in, budget);
+    int len = lines.find(in);
     if (len < 0) {
       return lineProblem(len, in, out, 431, HEADERS_TOO_LARGE);
     }
     int start = in.readerIndex();
     in.skipBytes(len + 2);
-    sectionBytes += len + 2;
     if (len > 0) {
       Http1ProtocolError error = head.addField(in, start, len, config);
       return error == null || fail(in, out, error);
@@ -144,7 +126,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     }
     Http1Request request = (Http1Request) result;
     head = null;
-    sectionBytes = 0;
+    lines.reset();
     out.add(request);
     upgradeAfter = request.isUpgrade();
     closeAfter = RequestHeadRules.closesConnection(request);
@@ -154,7 +136,10 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
         remaining = request.contentLength();
         state = State.FIXED_BODY;
       }
-      case CHUNKED -> state = State.CHUNK_SIZE;
+      case CHUNKED -> {
+        chunks.start();
+        state = State.CHUNKS;
+      }
     }
     return true;
   }
@@ -163,7 +148,7 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     out.add(last);
     trailers = null;
     trailerCount = 0;
-    sectionBytes = 0;
+    lines.reset();
     state = upgradeAfter ? State.HOLD : closeAfter ? State.DONE : State.REQUEST_LINE;
   }
 
@@ -184,67 +169,28 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
     return true;
   }
 
-  private boolean chunkSize(ByteBuf in, List<Object> out) {
-    int len = findLine(in, MAX_CHUNK_LINE);
-    if (len < 0) {
-      return lineProblem(len, in, out, 400, CODEC_ERROR);
-    }
-    long size = ChunkLine.parse(in, in.readerIndex(), len);
-    if (size < 0) {
-      return fail(in, out, FieldLine.MALFORMED);
-    }
-    in.skipBytes(len + 2);
-    if (size == 0) {
-      state = State.TRAILERS;
-      sectionBytes = 0;
-    } else {
-      remaining = size;
-      state = State.CHUNK_DATA;
-    }
-    return true;
-  }
-
-  private boolean chunkData(ByteBuf in, List<Object> out) {
-    int n = (int) Math.min(remaining, in.readableBytes());
-    if (n == 0) {
-      return false;
-    }
-    out.add(new DefaultHttpContent(in.readRetainedSlice(n)));
-    remaining -= n;
-    if (remaining == 0) {
-      state = State.CHUNK_DATA_END;
-    }
-    return true;
-  }
-
-  /** RFC 9112 §7.1: chunk-data is followed by exactly CRLF (a bare LF is not a line end here). */
-  private boolean chunkDataEnd(ByteBuf in, List<Object> out) {
-    int readable = in.readableBytes();
-    if (readable == 0) {
-      return false;
-    }
-    int r = in.readerIndex();
-    if (in.getByte(r) != '\r' || (readable > 1 && in.getByte(r + 1) != '\n')) {
-      return fail(in, out, FieldLine.MALFORMED);
-    }
-    if (readable == 1) {
-      return false;
-    }
-    in.skipBytes(2);
-    state = State.CHUNK_SIZE;
-    return true;
+  private boolean chunks(ByteBuf in, List<Object> out) {
+    return switch (chunks.decode(in, out)) {
+      case PROGRESS -> true;
+      case WAIT -> false;
+      case LAST_CHUNK -> {
+        state = State.TRAILERS;
+        lines.reset();
+        yield true;
+      }
+      case BAD_LINE -> fail(in, out, new Http1ProtocolError(400, CODEC_ERROR));
+      case MALFORMED -> fail(in, out, FieldLine.MALFORMED);
+    };
   }
 
   /** RFC 9112 §7.1.2: trailer fields are field lines like headers, under the same limits. */
   private boolean trailerLine(ByteBuf in, List<Object> out) {
-    int budget = config.maxHeadBytes() - sectionBytes;
-    int len = findLine(in, budget);
+    int len = lines.find(in);
     if (len < 0) {
       return lineProblem(len, in, out, 431, HEADERS_TOO_LARGE);
     }
     int start = in.readerIndex();
     in.skipBytes(len + 2);
-    sectionBytes += len + 2;
     if (len == 0) {
       endOfRequest(
           out,
@@ -286,44 +232,11 @@ public final class Http1RequestDecoder extends ByteToMessageDecoder {
 
   // ---------------------------------------------------------------- lines and errors
 
-  /**
-   * The length (without CRLF) of the line at the reader index, or INCOMPLETE, BARE_CR, BARE_LF or
-   * TOO_LONG. Only CRLF ends a line (RFC 9112 §2.2: bare CR is invalid; a bare LF is rejected
-   * rather than accepted, since other parsers disagree on it). Does not consume.
-   */
-  private int findLine(ByteBuf in, int maxLen) {
-    int start = in.readerIndex();
-    int end = in.writerIndex();
-    int from = start + scanned;
-    int i = from < end ? in.forEachByte(from, end - from, ByteProcessor.FIND_CRLF) : -1;
-    if (i < 0) {
-      scanned = end - start;
-      return scanned + 2 > maxLen ? TOO_LONG : INCOMPLETE;
-    }
-    // the length check comes first so that the verdict never depends on how bytes were split
-    int len = i - start;
-    if (len + 2 > maxLen) {
-      return TOO_LONG;
-    }
-    if (in.getByte(i) == '\n') {
-      return BARE_LF;
-    }
-    if (i + 1 == end) {
-      scanned = len;
-      return INCOMPLETE;
-    }
-    if (in.getByte(i + 1) != '\n') {
-      return BARE_CR;
-    }
-    scanned = 0;
-    return len;
-  }
-
   private boolean lineProblem(
       int code, ByteBuf in, List<Object> out, int tooLongStatus, String tooLongDetails) {
     return switch (code) {
-      case INCOMPLETE -> false;
-      case TOO_LONG -> fail(in, out, new Http1ProtocolError(tooLongStatus, tooLongDetails));
+      case Lines.INCOMPLETE -> false;
+      case Lines.TOO_LONG -> fail(in, out, new Http1ProtocolError(tooLongStatus, tooLongDetails));
       default -> fail(in, out, new Http1ProtocolError(400, CODEC_ERROR));
     };
   }

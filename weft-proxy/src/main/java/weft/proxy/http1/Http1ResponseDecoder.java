@@ -48,7 +48,7 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
       new Http1ProtocolError(502, "upstream_protocol_error");
 
   private enum State {
-    STATUS_LINE, HEADERS, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS,
+    STATUS_LINE, HEADERS, FIXED_BODY, CHUNKS, TRAILERS,
     UNTIL_CLOSE,
     /** After 101: bytes stay buffered for the tunnel. */
     UPGRADED,
@@ -57,6 +57,7 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
   }
 
   private final Lines lines = new Lines(MAX_HEAD_BYTES);
+  private final ChunkedBody chunks = new ChunkedBody(lines);
   private State state = State.STATUS_LINE;
   private boolean headRequest;
   private DefaultHttpResponse response;
@@ -80,9 +81,7 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
             case STATUS_LINE -> statusLine(in, out);
             case HEADERS -> headerLine(in, out);
             case FIXED_BODY -> fixedBody(in, out);
-            case CHUNK_SIZE -> chunkSize(in, out);
-            case CHUNK_DATA -> chunkData(in, out);
-            case CHUNK_DATA_END -> chunkDataEnd(in, out);
+            case CHUNKS -> chunks(in, out);
             case TRAILERS -> trailerLine(in, out);
             case UNTIL_CLOSE -> untilClose(in, out);
             case UPGRADED -> false;
@@ -235,7 +234,8 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
       // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length, which a proxy must remove
       head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
       out.add(head);
-      state = State.CHUNK_SIZE;
+      chunks.start();
+      state = State.CHUNKS;
       return true;
     }
     out.add(head);
@@ -280,55 +280,17 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
     return true;
   }
 
-  private boolean chunkSize(ByteBuf in, List<Object> out) {
-    int len = lines.find(in, Http1RequestDecoder.MAX_CHUNK_LINE);
-    if (len < 0) {
-      return len == Lines.INCOMPLETE ? false : fail(in, out);
-    }
-    long size = ChunkLine.parse(in, in.readerIndex(), len);
-    if (size < 0) {
-      return fail(in, out);
-    }
-    in.skipBytes(len + 2);
-    if (size == 0) {
-      lines.reset();
-      state = State.TRAILERS;
-    } else {
-      remaining = size;
-      state = State.CHUNK_DATA;
-    }
-    return true;
-  }
-
-  private boolean chunkData(ByteBuf in, List<Object> out) {
-    int n = (int) Math.min(remaining, in.readableBytes());
-    if (n == 0) {
-      return false;
-    }
-    out.add(new DefaultHttpContent(in.readRetainedSlice(n)));
-    remaining -= n;
-    if (remaining == 0) {
-      state = State.CHUNK_DATA_END;
-    }
-    return true;
-  }
-
-  /** RFC 9112 §7.1: chunk-data is followed by exactly CRLF. */
-  private boolean chunkDataEnd(ByteBuf in, List<Object> out) {
-    int readable = in.readableBytes();
-    if (readable == 0) {
-      return false;
-    }
-    int r = in.readerIndex();
-    if (in.getByte(r) != '\r' || (readable > 1 && in.getByte(r + 1) != '\n')) {
-      return fail(in, out);
-    }
-    if (readable == 1) {
-      return false;
-    }
-    in.skipBytes(2);
-    state = State.CHUNK_SIZE;
-    return true;
+  private boolean chunks(ByteBuf in, List<Object> out) {
+    return switch (chunks.decode(in, out)) {
+      case PROGRESS -> true;
+      case WAIT -> false;
+      case LAST_CHUNK -> {
+        lines.reset();
+        state = State.TRAILERS;
+        yield true;
+      }
+      case BAD_LINE, MALFORMED -> fail(in, out);
+    };
   }
 
   private boolean trailerLine(ByteBuf in, List<Object> out) {

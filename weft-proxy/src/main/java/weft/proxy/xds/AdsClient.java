@@ -1,5 +1,6 @@
 package weft.proxy.xds;
 
+import com.google.protobuf.MessageLite;
 import com.google.rpc.Status;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,37 +187,53 @@ public final class AdsClient implements AutoCloseable {
       return;
     }
     stream = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(
-        new StreamObserver<>() {
-          @Override
-          public void onNext(DiscoveryResponse r) {
-            receivedBytes.addAndGet(r.getSerializedSize());
-            receivedMessages.incrementAndGet();
-            post(() -> {
-              if (id == streamId) {
-                onResponse(r);
-              }
-            });
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            post(() -> streamEnded(id, t.toString()));
-          }
-
-          @Override
-          public void onCompleted() {
-            post(() -> streamEnded(id, "closed by the server"));
-          }
-        });
+        responses(id, this::onResponse));
     // resync: every type we hold, with the version we accepted (Envoy sends no nonce on a new stream)
     for (String t : ORDER) {
       TypeState st = types.get(t);
       st.nonce = "";
-      boolean wildcard = t.equals(CDS) || t.equals(LDS);
-      if (t.equals(CDS) || (wildcard && st.requested) || (!wildcard && !st.names.isEmpty())) {
+      if (resubscribes(t, st)) {
         send(t, st, null);
       }
     }
+  }
+
+  /**
+   * Whether a new stream subscribes to {@code type} again: CDS always, LDS once it was requested,
+   * the others while they have names.
+   */
+  private static boolean resubscribes(String type, TypeState st) {
+    boolean wildcard = type.equals(CDS) || type.equals(LDS);
+    return type.equals(CDS) || (wildcard && st.requested) || (!wildcard && !st.names.isEmpty());
+  }
+
+  /**
+   * The observer of stream {@code id}'s responses, either protocol: counts what arrives and hands
+   * each response to {@code handler} on the client's thread while {@code id} is the current stream.
+   */
+  private <R extends MessageLite> StreamObserver<R> responses(int id, Consumer<R> handler) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(R r) {
+        receivedBytes.addAndGet(r.getSerializedSize());
+        receivedMessages.incrementAndGet();
+        post(() -> {
+          if (id == streamId) {
+            handler.accept(r);
+          }
+        });
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        post(() -> streamEnded(id, t.toString()));
+      }
+
+      @Override
+      public void onCompleted() {
+        post(() -> streamEnded(id, "closed by the server"));
+      }
+    };
   }
 
   /**
@@ -225,34 +243,13 @@ public final class AdsClient implements AutoCloseable {
    */
   private void connectDelta(int id) {
     deltaStream = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(
-        new StreamObserver<>() {
-          @Override
-          public void onNext(DeltaDiscoveryResponse r) {
-            receivedBytes.addAndGet(r.getSerializedSize());
-            receivedMessages.incrementAndGet();
-            post(() -> {
-              if (id == streamId) {
-                onDeltaResponse(r);
-              }
-            });
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            post(() -> streamEnded(id, t.toString()));
-          }
-
-          @Override
-          public void onCompleted() {
-            post(() -> streamEnded(id, "closed by the server"));
-          }
-        });
+        responses(id, this::onDeltaResponse));
     for (String t : ORDER) {
       TypeState st = types.get(t);
       st.nonce = "";
       st.sent = new TreeSet<>();
       boolean wildcard = t.equals(CDS) || t.equals(LDS);
-      if (t.equals(CDS) || (wildcard && st.requested) || (!wildcard && !st.names.isEmpty())) {
+      if (resubscribes(t, st)) {
         st.requested = true;
         // wildcard types: an empty first subscription is Envoy's (legacy) wildcard request
         sendDelta(DeltaDiscoveryRequest.newBuilder().setTypeUrl(t)
