@@ -3,10 +3,7 @@ package weft.bench.jmh;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,8 +16,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import weft.bench.proxy.Backend;
-import weft.proxy.server.ProxyServer;
 
 /**
  * One HTTP/1.1 keep-alive GET through a real weft hop (one event loop) to the built-in backend,
@@ -41,55 +36,16 @@ public class ProxyHopBenchmark {
       + "User-Agent: weft-jmh\r\nAccept: */*\r\nX-B3-TraceId: 80f198ee56343ba864fe8b2a57d3eff7\r\n"
       + "Cookie: session=abc123\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
-  private Backend backend;
-  private ProxyServer proxy;
-  private Path dir;
-  private Socket socket;
+  private ProxyHop hop;
   private OutputStream out;
   private InputStream in;
   private final byte[] buf = new byte[16 * 1024];
 
   @Setup
   public void setUp() throws Exception {
-    backend = Backend.start(1);
-    dir = Files.createTempDirectory("weft-jmh-hop");
-    Path config = dir.resolve("hop.yaml");
-    Files.writeString(config, """
-        static_resources:
-          listeners:
-          - name: ingress
-            address: {socket_address: {address: 127.0.0.1, port_value: 0}}
-            filter_chains:
-            - filters:
-              - name: envoy.filters.network.http_connection_manager
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-                  stat_prefix: ingress
-                  route_config:
-                    virtual_hosts:
-                    - name: all
-                      domains: ["*"]
-                      routes:
-                      - match: {prefix: "/"}
-                        route: {cluster: upstream}
-                  http_filters:
-                  - name: envoy.filters.http.router
-                    typed_config:
-                      "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
-          clusters:
-          - name: upstream
-            connect_timeout: 5s
-            load_assignment:
-              cluster_name: upstream
-              endpoints:
-              - lb_endpoints:
-                - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
-        """.formatted(backend.port()));
-    proxy = ProxyServer.start(config, 1);
-    socket = new Socket("127.0.0.1", proxy.listenerAddresses().get(0).getPort());
-    socket.setTcpNoDelay(true);
-    out = socket.getOutputStream();
-    in = socket.getInputStream();
+    hop = ProxyHop.start("weft-jmh-hop", "");
+    out = hop.out();
+    in = hop.in();
     if (roundTrip() != 100) {
       throw new IllegalStateException("expected a 100 B body through the hop");
     }
@@ -152,10 +108,6 @@ public class ProxyHopBenchmark {
 
   @TearDown
   public void tearDown() throws Exception {
-    socket.close();
-    proxy.close();
-    backend.close();
-    Files.deleteIfExists(dir.resolve("hop.yaml"));
-    Files.deleteIfExists(dir);
+    hop.close();
   }
 }

@@ -3,10 +3,7 @@ package weft.bench.jmh;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,7 +18,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import weft.bench.proxy.Backend;
-import weft.proxy.server.ProxyServer;
 
 /**
  * As {@link ProxyHopBenchmark}, over h2c (prior knowledge) downstream: one GET per new stream on
@@ -44,10 +40,7 @@ public class ProxyHopH2Benchmark {
   @Param({"h1", "h2"})
   public String upstream;
 
-  private Backend backend;
-  private ProxyServer proxy;
-  private Path dir;
-  private Socket socket;
+  private ProxyHop hop;
   private OutputStream out;
   private InputStream in;
   private byte[] request;
@@ -58,51 +51,15 @@ public class ProxyHopH2Benchmark {
 
   @Setup
   public void setUp() throws Exception {
-    backend = Backend.start(1);
-    dir = Files.createTempDirectory("weft-jmh-hop-h2");
-    Path config = dir.resolve("hop.yaml");
     String h2 = upstream.equals("h2") ? """
             typed_extension_protocol_options:
               envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
                 "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
                 explicit_http_config: {http2_protocol_options: {}}
         """ : "";
-    Files.writeString(config, """
-        static_resources:
-          listeners:
-          - name: ingress
-            address: {socket_address: {address: 127.0.0.1, port_value: 0}}
-            filter_chains:
-            - filters:
-              - name: envoy.filters.network.http_connection_manager
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-                  stat_prefix: ingress
-                  route_config:
-                    virtual_hosts:
-                    - name: all
-                      domains: ["*"]
-                      routes:
-                      - match: {prefix: "/"}
-                        route: {cluster: upstream}
-                  http_filters:
-                  - name: envoy.filters.http.router
-                    typed_config:
-                      "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
-          clusters:
-          - name: upstream
-            connect_timeout: 5s
-        %s    load_assignment:
-              cluster_name: upstream
-              endpoints:
-              - lb_endpoints:
-                - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
-        """.formatted(h2, backend.port()));
-    proxy = ProxyServer.start(config, 1);
-    socket = new Socket("127.0.0.1", proxy.listenerAddresses().get(0).getPort());
-    socket.setTcpNoDelay(true);
-    out = socket.getOutputStream();
-    in = socket.getInputStream();
+    hop = ProxyHop.start("weft-jmh-hop-h2", h2);
+    out = hop.out();
+    in = hop.in();
     request = headersFrame();
     out.write(PREFACE);
     out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // empty SETTINGS
@@ -239,10 +196,6 @@ public class ProxyHopH2Benchmark {
 
   @TearDown
   public void tearDown() throws Exception {
-    socket.close();
-    proxy.close();
-    backend.close();
-    Files.deleteIfExists(dir.resolve("hop.yaml"));
-    Files.deleteIfExists(dir);
+    hop.close();
   }
 }

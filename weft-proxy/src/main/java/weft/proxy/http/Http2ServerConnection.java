@@ -8,13 +8,8 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
-import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2Connection;
-import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
-import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
@@ -32,154 +27,43 @@ import io.netty.handler.codec.http2.HttpConversionUtil;
  * been written upstream or dropped ({@link ReturnOnRelease}), so a slow upstream holds the client
  * at the window. Event-loop confined.
  */
-final class Http2ServerConnection extends Http2ConnectionHandler implements ReturnOnRelease.Window {
+final class Http2ServerConnection extends DispatchingHttp2Connection<Http2ServerStream> {
   private final HcmConfig cfg;
   private final ConnectionTracker tracker;
-  private final int connectionWindow;
-  private final Http2Connection.PropertyKey key;
-  private ChannelHandlerContext ctx;
-  private boolean windowGrown;
 
   private Http2ServerConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
       Http2Settings settings, HcmConfig cfg, ConnectionTracker tracker, int connectionWindow) {
-    super(decoder, encoder, settings);
+    super(decoder, encoder, settings, connectionWindow);
     this.cfg = cfg;
     this.tracker = tracker;
-    this.connectionWindow = connectionWindow;
-    this.key = connection().newKey();
-    connection().addListener(new Http2ConnectionAdapter() {
-      @Override
-      public void onStreamClosed(Http2Stream stream) {
-        Http2ServerStream s = stream.removeProperty(key);
-        if (s != null) {
-          s.closed();
-        }
-      }
-    });
     decoder.frameListener(new Frames());
   }
 
   /** Builds the handler with weft's settings and header validation on. */
   static Http2ServerConnection create(HcmConfig cfg, ConnectionTracker tracker, Http2Settings settings,
       int connectionWindow) {
-    return new Builder(cfg, tracker, connectionWindow).server(true).validateHeaders(true)
-        .initialSettings(settings).build();
-  }
-
-  private static final class Builder
-      extends AbstractHttp2ConnectionHandlerBuilder<Http2ServerConnection, Builder> {
-    private final HcmConfig cfg;
-    private final ConnectionTracker tracker;
-    private final int connectionWindow;
-
-    Builder(HcmConfig cfg, ConnectionTracker tracker, int connectionWindow) {
-      this.cfg = cfg;
-      this.tracker = tracker;
-      this.connectionWindow = connectionWindow;
-    }
-
-    @Override
-    protected Builder server(boolean server) {
-      return super.server(server);
-    }
-
-    @Override
-    protected Builder validateHeaders(boolean validate) {
-      return super.validateHeaders(validate);
-    }
-
-    @Override
-    protected Builder initialSettings(Http2Settings settings) {
-      return super.initialSettings(settings);
-    }
-
-    @Override
-    protected Http2ServerConnection build() {
-      return super.build();
-    }
-
-    @Override
-    protected Http2ServerConnection build(Http2ConnectionDecoder decoder,
-        Http2ConnectionEncoder encoder, Http2Settings settings) {
-      return new Http2ServerConnection(decoder, encoder, settings, cfg, tracker, connectionWindow);
-    }
+    return build(true, settings,
+        (d, e, s) -> new Http2ServerConnection(d, e, s, cfg, tracker, connectionWindow));
   }
 
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
-    this.ctx = ctx;
-    super.handlerAdded(ctx);
-    if (ctx.channel().isActive()) {
-      growConnectionWindow();
-    }
-  }
-
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    super.channelActive(ctx);
-    growConnectionWindow();
-  }
-
-  /**
-   * The connection window starts at 65,535 (RFC 9113 §6.9.2) whatever SETTINGS say; one
-   * connection-level WINDOW_UPDATE after the preface raises it to the configured size.
-   */
-  private void growConnectionWindow() {
-    if (windowGrown) {
-      return;
-    }
-    windowGrown = true;
-    int delta = connectionWindow - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
-    if (delta > 0) {
-      try {
-        decoder().flowController().incrementWindowSize(connection().connectionStream(), delta);
-      } catch (Http2Exception e) {
-        onError(ctx, true, e);
-      }
-      ctx.flush();
-    }
+  protected void streamClosed(Http2ServerStream s) {
+    s.closed();
   }
 
   /** Drain: GOAWAY naming the last stream lets in-flight streams finish; close when they have. */
   void drain() {
+    ChannelHandlerContext ctx = context();
     goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(),
         Unpooled.EMPTY_BUFFER, ctx.newPromise());
     ctx.flush();
     tracker.closeWhenIdle();
   }
 
-  ChannelHandlerContext context() {
-    return ctx;
-  }
-
-  /** Writes out what the encoder's flow controller has queued, then flushes. */
-  void flushStreams() {
-    try {
-      flush(ctx);
-    } catch (Exception e) {
-      onError(ctx, true, e);
-    }
-  }
-
   void reset(int streamId, Http2Error error) {
+    ChannelHandlerContext ctx = context();
     resetStream(ctx, streamId, error.code(), ctx.newPromise());
     flushStreams();
-  }
-
-  @Override
-  public void consumed(int streamId, int bytes) {
-    Http2Stream stream = connection().stream(streamId);
-    if (stream == null || stream.state() == Http2Stream.State.CLOSED) {
-      // a closed stream's unconsumed bytes went back to the connection window when it closed
-      return;
-    }
-    try {
-      if (decoder().flowController().consumeBytes(stream, bytes)) {
-        flushStreams();
-      }
-    } catch (Http2Exception e) {
-      onError(ctx, true, e);
-    }
   }
 
   private final class Frames extends Http2FrameAdapter {
@@ -190,7 +74,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Retu
       if (stream == null) {
         return;
       }
-      Http2ServerStream s = stream.getProperty(key);
+      Http2ServerStream s = state(stream);
       if (s != null) {
         // a second HEADERS block is the request's trailers (it must end the stream)
         LastHttpContent trailers = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
@@ -208,7 +92,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Retu
         return;
       }
       s = new Http2ServerStream(cfg, tracker, Http2ServerConnection.this, streamId);
-      stream.setProperty(key, s);
+      attach(stream, s);
       s.start(req, endOfStream);
     }
 
@@ -222,8 +106,7 @@ final class Http2ServerConnection extends Http2ConnectionHandler implements Retu
     @Override
     public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
         boolean endOfStream) {
-      Http2Stream stream = connection().stream(streamId);
-      Http2ServerStream s = stream == null ? null : stream.getProperty(key);
+      Http2ServerStream s = state(streamId);
       if (s == null || s.requestDone()) {
         return data.readableBytes() + padding;
       }
