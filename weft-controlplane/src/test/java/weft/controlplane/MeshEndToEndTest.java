@@ -15,9 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +29,6 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -60,38 +57,20 @@ class MeshEndToEndTest {
   private static final Duration CONVERGE = Duration.ofSeconds(20);
 
   @TempDir Path tmp;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final LoopbackMesh open = new LoopbackMesh();
   private final ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
 
   @AfterEach
   void closeAll() {
-    for (AutoCloseable c : open.reversed()) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        // best effort
-      }
-    }
+    open.close();
   }
 
   private static int freePort(String address) throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-      return s.getLocalPort();
-    }
+    return LoopbackMesh.freePort(address);
   }
 
   private static String workload(String name, String address, int port, int outbound) {
-    return """
-        apiVersion: weft.dev/v1alpha1
-        kind: Workload
-        metadata: {name: %1$s, namespace: default, labels: {app: %1$s}}
-        spec:
-          serviceAccount: %1$s
-          addresses: [%2$s]
-          ports: [{name: http, port: %3$d}]
-          app: {address: 127.0.0.1, portOffset: 0}
-          proxy: {outboundPort: %4$d}
-        """.formatted(name, address, port, outbound);
+    return LoopbackMesh.workload(name, address, "{name: http, port: " + port + "}", outbound);
   }
 
   private static String policy(String methods) {
@@ -163,7 +142,7 @@ class MeshEndToEndTest {
       ex.close();
     });
     backend.start();
-    open.add(() -> backend.stop(0));
+    open.register(() -> backend.stop(0));
     int jobsPort = backend.getAddress().getPort();
     outboundTweet = freePort(TWEET);
     outboundRecruiter = freePort(RECRUITER);
@@ -181,13 +160,13 @@ class MeshEndToEndTest {
     Files.writeString(config.resolve("policy.yaml"), policy("[GET]"));
     ControlPlaneOptions options = ControlPlaneOptions.defaults(Optional.of(config), tmp.resolve("data")).withPorts(0, 0);
     cp = ControlPlane.start(options);
-    open.add(() -> cp.close());
+    open.register(() -> cp.close());
     int xdsPort = cp.xdsPort();
     int apiPort = cp.apiPort();
     for (String w : List.of("jobs-api", "tweet", "recruiter")) {
       XdsProxy p = XdsProxy.start(new XdsProxy.Options(new InetSocketAddress("127.0.0.1", xdsPort), "default/" + w,
           cp.tokenFile("default/" + w), "127.0.0.1:" + apiPort, 0, 1, Duration.ofMillis(200)));
-      open.add(p);
+      open.register(p);
       if (w.equals("jobs-api")) {
         jobsProxy = p;
       } else if (w.equals("tweet")) {

@@ -35,7 +35,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,37 +59,19 @@ class TcpServiceEndToEndTest {
   private static final Duration CONVERGE = Duration.ofSeconds(20);
 
   @TempDir Path tmp;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final LoopbackMesh open = new LoopbackMesh();
 
   @AfterEach
   void closeAll() {
-    for (AutoCloseable c : open.reversed()) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        // best effort
-      }
-    }
+    open.close();
   }
 
   private static int freePort(String address) throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-      return s.getLocalPort();
-    }
+    return LoopbackMesh.freePort(address);
   }
 
-  private static String workload(String name, String address, String port, int outbound) {
-    return """
-        apiVersion: weft.dev/v1alpha1
-        kind: Workload
-        metadata: {name: %1$s, namespace: default, labels: {app: %1$s}}
-        spec:
-          serviceAccount: %1$s
-          addresses: [%2$s]
-          ports: [%3$s]
-          app: {address: 127.0.0.1, portOffset: 0}
-          proxy: {outboundPort: %4$d}
-        """.formatted(name, address, port, outbound);
+  private static String workload(String name, String address, String ports, int outbound) {
+    return LoopbackMesh.workload(name, address, ports, outbound);
   }
 
   private static String service(String name, String ports) {
@@ -101,7 +82,7 @@ class TcpServiceEndToEndTest {
   /** An echo server on 127.0.0.1 (the db workload's app); counts the bytes it received. */
   private ServerSocket echo(AtomicLong received) throws IOException {
     ServerSocket server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-    open.add(server);
+    open.register(server);
     serve(server, received);
     return server;
   }
@@ -152,7 +133,7 @@ class TcpServiceEndToEndTest {
   private ServerSocket tlsEcho(SSLContext context, AtomicLong received) throws IOException {
     SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
         .createServerSocket(0, 16, InetAddress.getLoopbackAddress());
-    open.add(server);
+    open.register(server);
     serve(server, received);
     return server;
   }
@@ -219,9 +200,9 @@ class TcpServiceEndToEndTest {
         "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: default}\n"
             + "spec: {mtls: {mode: STRICT}}\n"));
     ControlPlane cp = ControlPlane.start(ControlPlaneOptions.defaults(Optional.of(config), tmp.resolve("data")).withPorts(0, 0));
-    open.add(cp);
+    open.register(cp);
     for (String w : List.of("db", "app")) {
-      open.add(XdsProxy.start(new XdsProxy.Options(new InetSocketAddress("127.0.0.1", cp.xdsPort()), "default/" + w,
+      open.register(XdsProxy.start(new XdsProxy.Options(new InetSocketAddress("127.0.0.1", cp.xdsPort()), "default/" + w,
           cp.tokenFile("default/" + w), "127.0.0.1:" + cp.apiPort(), 0, 1, Duration.ofMillis(200))));
     }
 
