@@ -8,18 +8,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.ServerCalls;
 import io.grpc.xds.XdsNameResolverProvider;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,13 +44,7 @@ import weft.controlplane.xds.ProxyStatus;
 @Timeout(90)
 class ProxylessGrpcInteropTest {
   private static final String NODE = "proxyless-interop-client";
-  private static final MethodDescriptor<byte[], byte[]> WHO =
-      MethodDescriptor.<byte[], byte[]>newBuilder()
-          .setType(MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName("weft.test.Echo/Who")
-          .setRequestMarshaller(new Bytes())
-          .setResponseMarshaller(new Bytes())
-          .build();
+  private static final MethodDescriptor<byte[], byte[]> WHO = WhoService.WHO;
 
   @TempDir Path tmp;
   private final List<Server> servers = new ArrayList<>();
@@ -178,31 +165,9 @@ class ProxylessGrpcInteropTest {
 
   /** A gRPC server on {@code address}, port 0, answering {@code name}; returns its port. */
   private int backend(String address, String name) throws IOException {
-    byte[] answer = name.getBytes(StandardCharsets.UTF_8);
-    ServerServiceDefinition echo = ServerServiceDefinition.builder("weft.test.Echo")
-        .addMethod(WHO, ServerCalls.asyncUnaryCall((req, out) -> {
-          out.onNext(answer);
-          out.onCompleted();
-        }))
-        .build();
-    Server s = NettyServerBuilder.forAddress(new InetSocketAddress(address, 0)).addService(echo).build().start();
+    Server s = WhoService.start(address, name);
     servers.add(s);
     return s.getPort();
   }
 
-  private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
 }

@@ -31,14 +31,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -48,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import weft.controlplane.WhoService;
 
 /**
  * Interop with an xDS client weft did not write: grpc-java's proxyless xDS resolves {@code
@@ -62,13 +57,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class GrpcXdsInteropTest {
   private static final String NODE = "grpc-interop-client";
-  private static final MethodDescriptor<byte[], byte[]> WHO =
-      MethodDescriptor.<byte[], byte[]>newBuilder()
-          .setType(MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName("weft.test.Echo/Who")
-          .setRequestMarshaller(new Bytes())
-          .setResponseMarshaller(new Bytes())
-          .build();
+  private static final MethodDescriptor<byte[], byte[]> WHO = WhoService.WHO;
 
   private XdsServer xds;
   private Server backendA;
@@ -178,32 +167,9 @@ class GrpcXdsInteropTest {
   }
 
   private static Server backend(String name) throws IOException {
-    byte[] answer = name.getBytes(StandardCharsets.UTF_8);
-    ServerServiceDefinition echo = ServerServiceDefinition.builder("weft.test.Echo")
-        .addMethod(WHO, ServerCalls.asyncUnaryCall((req, out) -> {
-          out.onNext(answer);
-          out.onCompleted();
-        }))
-        .build();
-    Server s = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(echo).build().start();
+    Server s = WhoService.start("127.0.0.1", name);
     PORTS.put(name, s.getPort());
     return s;
   }
 
-  private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
 }

@@ -207,11 +207,11 @@ final class RouterFilter implements HttpFilter, LbContext {
   /**
    * The request head for one attempt. The downstream header map is forwarded as is, not copied:
    * every edit (hop-by-hop removal, XFF, x-request-id, route mutations and rewrites) was made in
-   * place before the first attempt, and what an attempt adds (the framing header below, the
-   * HTTP/2 codec's scheme extension, which Http2Exchange removes again) is the same for every
-   * attempt. Mirrors take their own copy before the first attempt starts.
+   * place before the first attempt, and what an attempt adds (the framing header below) is the same
+   * for every attempt; an HTTP/2 upstream drops that header as connection-specific. Mirrors take
+   * their own copy before the first attempt starts.
    */
-  HttpRequest headForAttempt(boolean http2) {
+  HttpRequest headForAttempt() {
     HttpHeaders headers = head.headers();
     if (requestEnded && body.isEmpty()) {
       // a retry after the body turned out empty: no chunked framing left from an earlier try

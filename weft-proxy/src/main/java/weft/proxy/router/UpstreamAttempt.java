@@ -11,7 +11,6 @@ import weft.proxy.http.Deadline;
 import weft.proxy.upstream.HostPool;
 import weft.proxy.upstream.UpstreamFailure;
 import weft.proxy.upstream.UpstreamListener;
-import weft.proxy.upstream.UpstreamProtocol;
 import weft.proxy.upstream.UpstreamStream;
 
 /**
@@ -79,7 +78,7 @@ final class UpstreamAttempt implements UpstreamListener {
       return;
     }
     stream = s;
-    s.write(r.headForAttempt(r.target.settings().protocol() == UpstreamProtocol.HTTP2));
+    s.write(r.headForAttempt());
     r.flushBody(this);
   }
 

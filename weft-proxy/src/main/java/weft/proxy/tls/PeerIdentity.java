@@ -62,6 +62,16 @@ public record PeerIdentity(List<String> uriSans, List<String> dnsSans, String su
         leaf.getSubjectX500Principal().getName(), fingerprint);
   }
 
+  /** The certificate's first {@code spiffe://} URI SAN, or null. */
+  public static String spiffeId(X509Certificate cert) {
+    for (String uri : SanVerifier.sans(cert, SanVerifier.URI)) {
+      if (uri.startsWith("spiffe://")) {
+        return uri;
+      }
+    }
+    return null;
+  }
+
   public boolean isPresent() {
     return !subject.isEmpty() || !uriSans.isEmpty() || !dnsSans.isEmpty();
   }

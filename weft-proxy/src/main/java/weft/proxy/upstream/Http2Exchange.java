@@ -130,7 +130,6 @@ final class Http2Exchange implements UpstreamStream {
     HttpResponse res = endOfStream
         ? HttpConversionUtil.toFullHttpResponse(streamId, headers, Unpooled.EMPTY_BUFFER, true)
         : HttpConversionUtil.toHttpResponse(streamId, headers, true);
-    res.headers().remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
     headReceived = true;
     if (endOfStream) {
       done = true;

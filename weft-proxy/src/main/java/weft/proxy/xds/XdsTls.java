@@ -8,7 +8,6 @@ import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
@@ -18,6 +17,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import weft.proxy.tls.PeerIdentity;
 
 /**
  * The ADS channel's mTLS, as an Istio sidecar reaches istiod on 15012: the proxy presents its
@@ -34,7 +34,6 @@ import javax.net.ssl.X509TrustManager;
 public final class XdsTls {
   /** Where weft's control plane runs: its SPIFFE ID is {@code spiffe://<td>} + this. */
   public static final String CONTROL_PLANE_PATH = "/ns/weft-system/sa/weft-controlplane";
-  private static final int URI_SAN = 6;
 
   private record Material(String alias, PrivateKey key, X509Certificate[] chain,
       X509TrustManager roots, String controlPlaneId) {}
@@ -76,7 +75,7 @@ public final class XdsTls {
    */
   public synchronized boolean update(WorkloadIdentity.Issued issued) {
     List<X509Certificate> chain = issued.chain();
-    String own = spiffeId(chain.getFirst());
+    String own = PeerIdentity.spiffeId(chain.getFirst());
     if (own == null) {
       throw new IllegalArgumentException("the workload certificate has no spiffe:// URI SAN");
     }
@@ -110,23 +109,6 @@ public final class XdsTls {
       }
     }
     throw new GeneralSecurityException("no PKIX X509TrustManager available");
-  }
-
-  static String spiffeId(X509Certificate cert) {
-    try {
-      if (cert.getSubjectAlternativeNames() == null) {
-        return null;
-      }
-      for (List<?> san : cert.getSubjectAlternativeNames()) {
-        if (san.size() == 2 && Integer.valueOf(URI_SAN).equals(san.get(0))
-            && san.get(1) instanceof String uri && uri.startsWith("spiffe://")) {
-          return uri;
-        }
-      }
-      return null;
-    } catch (CertificateParsingException e) {
-      return null;
-    }
   }
 
   /** Presents the current certificate; the previous one stays answerable for a handshake mid-swap. */
@@ -192,7 +174,7 @@ public final class XdsTls {
         throw new CertificateException("no workload certificate yet: cannot verify the control plane");
       }
       m.roots.checkServerTrusted(chain, authType);
-      String id = spiffeId(chain[0]);
+      String id = PeerIdentity.spiffeId(chain[0]);
       if (!m.controlPlaneId.equals(id)) {
         throw new CertificateException("xds server identity " + id + " (expected: " + m.controlPlaneId + ")");
       }

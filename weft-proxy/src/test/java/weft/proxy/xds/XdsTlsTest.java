@@ -142,7 +142,7 @@ class XdsTlsTest {
           if (seenLeaf != null) {
             seenLeaf.set(leaf);
           }
-          clientIdentity.set(XdsTls.spiffeId(leaf));
+          clientIdentity.set(weft.proxy.tls.PeerIdentity.spiffeId(leaf));
         } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
           throw new AssertionError(e);
         }
