@@ -127,33 +127,25 @@ public final class XdsServer implements AutoCloseable {
     return builder.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true).build();
   }
 
-  /** Starts serving on {@code address} (port 0 picks a free port: see {@link #port()}). */
-  public static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses)
-      throws IOException {
-    return start(address, statuses, List.of());
-  }
-
   /**
-   * As {@link #start(InetSocketAddress, ProxyStatusRegistry)}, also serving {@code extra} gRPC
-   * services on the same port (e.g. the access log service proxies stream flows to).
+   * Plaintext, without node authorization, for this package's protocol tests (port 0 picks a free
+   * port: see {@link #port()}). The control plane itself uses the TLS overload below.
    */
-  public static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses,
-      List<BindableService> extra) throws IOException {
-    // Versions must also grow across restarts: a proxy reconnecting with version_info "7" to a
-    // restarted server whose counter is back at 7 (for other content) would be told nothing.
-    // Start from the wall clock in microseconds: a counter bumped per publish does not catch up.
-    return start(address, statuses, System.currentTimeMillis() * 1000, extra);
+  static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses) throws IOException {
+    return start(address, statuses, initialVersion());
   }
 
   /** As {@link #start(InetSocketAddress, ProxyStatusRegistry)}, counting from a given version. */
   static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses,
       long initialVersion) throws IOException {
-    return start(address, statuses, initialVersion, List.of());
+    return start(address, Optional.empty(), Optional.empty(), statuses, initialVersion, List.of());
   }
 
-  private static XdsServer start(InetSocketAddress address, ProxyStatusRegistry statuses,
-      long initialVersion, List<BindableService> extra) throws IOException {
-    return start(address, Optional.empty(), Optional.empty(), statuses, initialVersion, extra);
+  // Versions must also grow across restarts: a proxy reconnecting with version_info "7" to a
+  // restarted server whose counter is back at 7 (for other content) would be told nothing.
+  // Start from the wall clock in microseconds: a counter bumped per publish does not catch up.
+  private static long initialVersion() {
+    return System.currentTimeMillis() * 1000;
   }
 
   /**
@@ -164,8 +156,7 @@ public final class XdsServer implements AutoCloseable {
   public static XdsServer start(InetSocketAddress address, Tls tls,
       Optional<InetSocketAddress> insecure, ProxyStatusRegistry statuses,
       List<BindableService> extra) throws IOException {
-    return start(address, Optional.of(tls), insecure, statuses, System.currentTimeMillis() * 1000,
-        extra);
+    return start(address, Optional.of(tls), insecure, statuses, initialVersion(), extra);
   }
 
   private static XdsServer start(InetSocketAddress address, Optional<Tls> tls,
